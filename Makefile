@@ -1,0 +1,59 @@
+# Emploi Montagne — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/uv/bin/uv)
+PORT ?= 8000
+HOST ?= 127.0.0.1
+T ?= tests
+PYTEST_ARGS ?=
+export LITESTAR_APP := app.main:create_app
+
+RUN := $(UV) run --frozen
+
+.PHONY: help install preflight migrate seed demo run test lint format typecheck bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(TOOLS)/uv/bin/uv:
+	@echo "Installing uv $(UV_VERSION) into $(TOOLS)/uv …"
+	@python3 -m venv $(TOOLS)/uv
+	@$(TOOLS)/uv/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV) ## Install the Python dependencies (uv, from uv.lock)
+	@$(UV) sync --frozen --quiet
+
+preflight: install ## Check that PostgreSQL and Redis answer; create the database if missing
+	@$(RUN) python scripts/preflight.py --create-db
+
+migrate: preflight ## Apply the database migrations
+	@$(RUN) piccolo migrations forwards all > /dev/null
+	@echo "migrations applied"
+
+seed: migrate ## Load the reference data (places, ROME trades)
+	@$(RUN) litestar seed reference
+
+demo: seed ## Load the demo catalogue
+	@$(RUN) litestar seed demo
+
+run: demo ## Install everything and serve the site and API on http://$(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT) — API docs: http://$(HOST):$(PORT)/api/docs"
+	@PORT=$(PORT) $(RUN) uvicorn app.main:create_app --factory --host $(HOST) --port $(PORT)
+
+test: preflight ## Install everything and run the test suite (T=path to narrow it)
+	@$(RUN) pytest $(T) $(PYTEST_ARGS)
+
+lint: install ## ruff and mypy
+	@$(RUN) ruff check .
+	@$(RUN) ruff format --check .
+	@$(RUN) mypy .
+
+format: install ## Format the code
+	@$(RUN) ruff format .
+	@$(RUN) ruff check --fix .
+
+clean: ## Remove local tools, virtualenv and captured data
+	rm -rf $(TOOLS) .venv var .pytest_cache .mypy_cache .ruff_cache

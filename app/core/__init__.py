@@ -1,0 +1,1 @@
+"""What every domain shares: clock, errors, pagination, the core plugin."""

@@ -1,0 +1,123 @@
+"""The one core plugin: routes, dependencies, error mapping, lifespan, OpenAPI and CLI."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+from click import Group
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
+from piccolo.engine import engine_finder
+
+from app.config import Settings
+from app.core.clock import Clock
+from app.core.dependencies import DEPENDENCIES
+from app.core.errors import EXCEPTION_HANDLERS
+from app.core.health import HealthController
+from app.core.reference import VocabularyController
+from app.offers.controllers import OfferController
+from app.organisations.controllers import OrganisationController
+from app.places.controllers import PlaceController
+from app.trades.controllers import TradeController
+from app.trainings.controllers import SessionController, TrainingController
+
+API_DESCRIPTION = """
+The JSON API of Emploi Montagne, the job board and training catalogue of the French
+mountain-tourism industry. Reads are public; writes need `Authorization: Bearer <token>`
+(an organisation's API token, or the admin token). Errors are RFC 9457 problem details.
+"""
+
+
+async def open_database(settings: Settings) -> bool:
+    """Start the connection pool; False when one was already running (e.g. in tests)."""
+    engine = engine_finder()
+    assert engine is not None
+    if getattr(engine, "pool", None) is not None:
+        return False
+    await engine.start_connection_pool(  # type: ignore[no-untyped-call, call-arg]
+        min_size=settings.database.pool_min, max_size=settings.database.pool_max
+    )
+    return True
+
+
+async def close_database() -> None:
+    engine = engine_finder()
+    if engine is not None:
+        await engine.close_connection_pool()  # type: ignore[no-untyped-call]
+
+
+def run_with_database(settings: Settings, job: Coroutine[Any, Any, Any]) -> Any:
+    """Run one coroutine of a CLI command with the database pool open."""
+
+    async def main() -> Any:
+        opened = await open_database(settings)
+        try:
+            return await job
+        finally:
+            if opened:
+                await close_database()
+
+    return asyncio.run(main())
+
+
+class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = self.settings
+
+        @asynccontextmanager
+        async def database(_: Litestar) -> AsyncGenerator[None, None]:
+            opened = await open_database(settings)
+            try:
+                yield
+            finally:
+                if opened:
+                    await close_database()
+
+        app_config.state.update({"settings": settings, "clock": self.clock})
+        app_config.route_handlers.extend(
+            [
+                HealthController,
+                VocabularyController,
+                PlaceController,
+                TradeController,
+                OrganisationController,
+                OfferController,
+                TrainingController,
+                SessionController,
+            ]
+        )
+        app_config.dependencies.update(DEPENDENCIES)
+        app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+        app_config.lifespan.append(database)
+        app_config.openapi_config = OpenAPIConfig(
+            title="Emploi Montagne API",
+            version="1.0.0",
+            description=API_DESCRIPTION.strip(),
+            path="/api/docs",
+            render_plugins=[SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar")],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http", scheme="bearer", description="An API token"
+                    )
+                }
+            ),
+            use_handler_docstrings=True,
+        )
+        return app_config
+
+    def on_cli_init(self, cli: Group) -> None:
+        from app.core.commands import register
+
+        register(cli, self.settings, self.clock)

@@ -1,0 +1,73 @@
+"""Checks shared by the domains; each returns an error message, or None when the value is fine."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from app.core.errors import FieldError, InvalidInput
+
+EMAIL = re.compile(
+    r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+PHONE = re.compile(r"^\+?[0-9][0-9 .()\-]{5,19}$")
+
+
+def email_problem(value: str) -> str | None:
+    if len(value) > 254 or not EMAIL.match(value):
+        return f"expected an email address like name@example.fr, got {value!r}"
+    return None
+
+
+def url_problem(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        return f"expected an http(s) URL, got {value!r}"
+    return None
+
+
+def phone_problem(value: str) -> str | None:
+    if not PHONE.match(value):
+        return f"expected a phone number like +33 4 79 00 00 00, got {value!r}"
+    return None
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def siret_problem(value: str) -> str | None:
+    if not (len(value) == 14 and value.isdigit()) or not luhn_ok(value):
+        return "expected a SIRET: 14 digits with a valid check digit"
+    return None
+
+
+def nda_problem(value: str) -> str | None:
+    if not (len(value) == 11 and value.isdigit()):
+        return "expected a training-provider declaration number (NDA): 11 digits"
+    return None
+
+
+class Checker:
+    """Collects field errors so one response names every bad field."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def check(self, field: str, problem: str | None) -> None:
+        if problem:
+            self.errors.append(FieldError(field, problem))
+
+    def require(self, condition: bool, field: str, message: str) -> None:
+        if not condition:
+            self.errors.append(FieldError(field, message))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InvalidInput(self.errors)

@@ -1,0 +1,24 @@
+"""The Litestar application: `create_app()` wires everything through one core plugin."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar
+from litestar.logging import LoggingConfig
+
+from app.config import Settings, get_settings
+from app.core.clock import Clock, SystemClock
+from app.core.plugin import CorePlugin
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Litestar:
+    settings = settings or get_settings()
+    return Litestar(
+        plugins=[CorePlugin(settings, clock or SystemClock())],
+        debug=False,
+        logging_config=LoggingConfig(
+            root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
+            log_exceptions="never",  # errors.py logs server errors once,
+        ),
+    )

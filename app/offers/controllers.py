@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from app.core.auth import require_writer
+from app.core.dependencies import AppSettings, Caller, CurrentClock, Paging
+from app.core.pagination import Page
+from app.core.params import Id, IdFilter, RomeFilter
+from app.core.vocabulary import Massif, OfferStatus, Season
+from app.offers import schemas, services
+
+SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
+
+
+class OfferController(Controller):
+    path = "/api/offers"
+    tags = ["offers"]
+
+    @get("/", operation_id="listOffers")
+    async def list_offers(
+        self,
+        pagination: Paging,
+        principal: Caller,
+        clock: CurrentClock,
+        organisation: IdFilter = None,
+        status: FromQuery[list[OfferStatus] | None] = None,
+        massif: FromQuery[list[Massif] | None] = None,
+        season: FromQuery[list[Season] | None] = None,
+        trade: RomeFilter = None,
+    ) -> Page[schemas.Offer]:
+        """Offers, newest first. Without a token: live offers only; with one: also your own."""
+        filters = services.OfferFilters(
+            organisation=organisation, status=status, massif=massif, season=season, trade=trade
+        )
+        return await services.list_page(pagination, filters, principal, clock.now())
+
+    @get("/{offer_id:int}", operation_id="getOffer")
+    async def get_offer(
+        self,
+        offer_id: Id,
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Offer:
+        return services.to_schema(await services.get_visible_to(offer_id, principal, clock.now()))
+
+    @post("/", operation_id="createOffer", security=SECURITY)
+    async def create_offer(
+        self,
+        data: JSONBody[schemas.OfferCreate],
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Offer:
+        """Create an offer as a draft; publish it with POST /api/offers/{id}/publish."""
+        writer = require_writer(principal)
+        return services.to_schema(await services.create(data, writer, clock.now()))
+
+    @patch("/{offer_id:int}", operation_id="updateOffer", security=SECURITY)
+    async def update_offer(
+        self,
+        offer_id: Id,
+        data: JSONBody[schemas.OfferUpdate],
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Offer:
+        writer = require_writer(principal)
+        return services.to_schema(await services.update(offer_id, data, writer, clock.now()))
+
+    @post(
+        "/{offer_id:int}/publish",
+        operation_id="publishOffer",
+        security=SECURITY,
+        status_code=HTTP_200_OK,
+    )
+    async def publish_offer(
+        self,
+        offer_id: Id,
+        principal: Caller,
+        clock: CurrentClock,
+        settings: AppSettings,
+        data: JSONBody[schemas.Publication | None] = None,
+    ) -> schemas.Offer:
+        writer = require_writer(principal)
+        expires_at = data.expires_at if data else None
+        row = await services.publish(
+            offer_id, expires_at, writer, clock.now(), settings.site.offer_lifetime_days
+        )
+        return services.to_schema(row)
+
+    @post(
+        "/{offer_id:int}/renew",
+        operation_id="renewOffer",
+        security=SECURITY,
+        status_code=HTTP_200_OK,
+    )
+    async def renew_offer(
+        self,
+        offer_id: Id,
+        principal: Caller,
+        clock: CurrentClock,
+        settings: AppSettings,
+        data: JSONBody[schemas.Publication | None] = None,
+    ) -> schemas.Offer:
+        writer = require_writer(principal)
+        expires_at = data.expires_at if data else None
+        row = await services.renew(
+            offer_id, expires_at, writer, clock.now(), settings.site.offer_lifetime_days
+        )
+        return services.to_schema(row)
+
+    @post(
+        "/{offer_id:int}/fill",
+        operation_id="fillOffer",
+        security=SECURITY,
+        status_code=HTTP_200_OK,
+    )
+    async def fill_offer(
+        self,
+        offer_id: Id,
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Offer:
+        writer = require_writer(principal)
+        return services.to_schema(await services.mark_filled(offer_id, writer, clock.now()))
+
+    @post(
+        "/{offer_id:int}/archive",
+        operation_id="archiveOffer",
+        security=SECURITY,
+        status_code=HTTP_200_OK,
+    )
+    async def archive_offer(
+        self,
+        offer_id: Id,
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Offer:
+        writer = require_writer(principal)
+        return services.to_schema(await services.archive(offer_id, writer, clock.now()))

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from app.core.auth import require_writer
+from app.core.dependencies import Caller, CurrentClock, Paging
+from app.core.pagination import Page
+from app.core.params import Id, IdFilter, RomeFilter
+from app.core.vocabulary import Massif, Modality, SessionStatus
+from app.trainings import schemas, services
+
+SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
+
+
+class TrainingController(Controller):
+    path = "/api/trainings"
+    tags = ["trainings"]
+
+    @get("/", operation_id="listTrainings")
+    async def list_trainings(
+        self,
+        pagination: Paging,
+        organisation: IdFilter = None,
+        trade: RomeFilter = None,
+        modality: FromQuery[list[Modality] | None] = None,
+    ) -> Page[schemas.Training]:
+        filters = services.TrainingFilters(
+            organisation=organisation, trade=trade, modality=modality
+        )
+        return await services.list_trainings(pagination, filters)
+
+    @get("/{training_id:int}", operation_id="getTraining")
+    async def get_training(self, training_id: Id) -> schemas.Training:
+        return services.to_schema(await services.get_training(training_id))
+
+    @post("/", operation_id="createTraining", security=SECURITY)
+    async def create_training(
+        self,
+        data: JSONBody[schemas.TrainingCreate],
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Training:
+        writer = require_writer(principal)
+        return services.to_schema(await services.create_training(data, writer, clock.now()))
+
+    @patch("/{training_id:int}", operation_id="updateTraining", security=SECURITY)
+    async def update_training(
+        self,
+        training_id: Id,
+        data: JSONBody[schemas.TrainingUpdate],
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Training:
+        writer = require_writer(principal)
+        row = await services.update_training(training_id, data, writer, clock.now())
+        return services.to_schema(row)
+
+
+class SessionController(Controller):
+    path = "/api/sessions"
+    tags = ["sessions"]
+
+    @get("/", operation_id="listSessions")
+    async def list_sessions(
+        self,
+        pagination: Paging,
+        training: IdFilter = None,
+        organisation: IdFilter = None,
+        status: FromQuery[list[SessionStatus] | None] = None,
+        massif: FromQuery[list[Massif] | None] = None,
+        trade: RomeFilter = None,
+    ) -> Page[schemas.Session]:
+        """Sessions by start date."""
+        filters = services.SessionFilters(
+            training=training,
+            organisation=organisation,
+            status=status,
+            massif=massif,
+            trade=trade,
+        )
+        return await services.list_sessions(pagination, filters)
+
+    @get("/{session_id:int}", operation_id="getSession")
+    async def get_session(self, session_id: Id) -> schemas.Session:
+        return services.session_to_schema(await services.get_session(session_id))
+
+    @post("/", operation_id="createSession", security=SECURITY)
+    async def create_session(
+        self,
+        data: JSONBody[schemas.SessionCreate],
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Session:
+        writer = require_writer(principal)
+        return services.session_to_schema(await services.create_session(data, writer, clock))
+
+    @patch("/{session_id:int}", operation_id="updateSession", security=SECURITY)
+    async def update_session(
+        self,
+        session_id: Id,
+        data: JSONBody[schemas.SessionUpdate],
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Session:
+        writer = require_writer(principal)
+        row = await services.update_session(session_id, data, writer, clock)
+        return services.session_to_schema(row)
+
+    @post(
+        "/{session_id:int}/cancel",
+        operation_id="cancelSession",
+        security=SECURITY,
+        status_code=HTTP_200_OK,
+    )
+    async def cancel_session(
+        self,
+        session_id: Id,
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Session:
+        writer = require_writer(principal)
+        return services.session_to_schema(
+            await services.cancel_session(session_id, writer, clock.now())
+        )

@@ -1,0 +1,11 @@
+from piccolo.conf.apps import AppConfig, table_finder
+
+from app.config import PROJECT_ROOT
+
+APP_CONFIG = AppConfig(
+    app_name="trainings",
+    migrations_folder_path=str(PROJECT_ROOT / "migrations" / "trainings"),
+    table_classes=table_finder(modules=["app.trainings.tables"], exclude_imported=True),
+    migration_dependencies=["app.organisations.piccolo_app", "app.places.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,433 @@
+"""Trainings and their sessions: a school's courses and their dated runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from app.core.auth import Principal
+from app.core.clock import Clock
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.pagination import Page, PageRequest
+from app.core.text import random_suffix, slugify
+from app.core.validation import Checker
+from app.core.vocabulary import Funding, Massif, Modality, OrganisationKind, SessionStatus
+from app.organisations.schemas import OrganisationRef
+from app.organisations.services import place_ref
+from app.organisations.tables import Organisation
+from app.outbox.services import Entity, Operation, record
+from app.places import services as places
+from app.trades.tables import Trade
+from app.trainings import schemas
+from app.trainings.tables import Training, TrainingSession
+
+SESSION_RELATED = (
+    TrainingSession.training,
+    TrainingSession.training._.organisation,
+    TrainingSession.place,
+)
+
+
+@dataclass(frozen=True)
+class TrainingFilters:
+    organisation: list[int] | None = None
+    trade: list[str] | None = None
+    modality: list[Modality] | None = None
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    training: list[int] | None = None
+    organisation: list[int] | None = None
+    status: list[SessionStatus] | None = None
+    massif: list[Massif] | None = None
+    trade: list[str] | None = None
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _money(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 2)))
+
+
+def to_schema(row: Training) -> schemas.Training:
+    return schemas.Training(
+        id=row.id,
+        slug=row.slug,
+        title=row.title,
+        description=row.description,
+        organisation=OrganisationRef(
+            id=row.organisation.id, slug=row.organisation.slug, name=row.organisation.name
+        ),
+        trade_codes=list(row.trade_codes),
+        certification_code=row.certification_code,
+        certification_title=row.certification_title,
+        duration_hours=row.duration_hours,
+        modality=Modality(row.modality),
+        price_excl_vat=_float(row.price_excl_vat),
+        price_incl_vat=_float(row.price_incl_vat),
+        entry_requirements=row.entry_requirements,
+        funding=[Funding(f) for f in row.funding],
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def session_to_schema(row: TrainingSession) -> schemas.Session:
+    place = place_ref(row.place)
+    assert place is not None
+    training = row.training
+    return schemas.Session(
+        id=row.id,
+        training=schemas.TrainingRef(
+            id=training.id,
+            slug=training.slug,
+            title=training.title,
+            organisation=OrganisationRef(
+                id=training.organisation.id,
+                slug=training.organisation.slug,
+                name=training.organisation.name,
+            ),
+        ),
+        place=place,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        seats_total=row.seats_total,
+        seats_taken=row.seats_taken,
+        seats_left=max(row.seats_total - row.seats_taken, 0),
+        registration_deadline=row.registration_deadline,
+        status=SessionStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+# --- trainings -------------------------------------------------------------------------------
+
+
+async def _check_training(values: dict[str, Any]) -> None:
+    checker = Checker()
+    codes = [c.upper() for c in values["trade_codes"]]
+    checker.require(len(codes) >= 1, "trade_codes", "name at least one ROME code")
+    if codes:
+        known = {r["code"] for r in await Trade.select(Trade.code).where(Trade.code.is_in(codes))}
+        unknown = sorted(set(codes) - known)
+        checker.require(not unknown, "trade_codes", f"unknown ROME codes: {', '.join(unknown)}")
+    excl, incl = values.get("price_excl_vat"), values.get("price_incl_vat")
+    checker.require(
+        excl is None or incl is None or incl >= excl,
+        "price_incl_vat",
+        "must not be lower than price_excl_vat",
+    )
+    checker.require(
+        values.get("certification_title") is None or values.get("certification_code") is not None,
+        "certification_code",
+        "required with certification_title (an RNCP or RS code)",
+    )
+    checker.require(bool(values["title"].strip()), "title", "expected a non-blank title")
+    checker.raise_if_any()
+
+
+async def _school_for(organisation_id: int | None, principal: Principal) -> int:
+    organisation_id = organisation_id or principal.organisation_id
+    if organisation_id is None:
+        raise InvalidInput.one("organisation_id", "required with the admin token")
+    if not principal.may_act_for(organisation_id):
+        raise Forbidden("This token belongs to another organisation")
+    kind = (
+        await Organisation.select(Organisation.kind)
+        .where(Organisation.id == organisation_id)
+        .first()
+    )
+    if kind is None:
+        raise InvalidInput.one("organisation_id", f"no organisation {organisation_id}")
+    if kind["kind"] != OrganisationKind.SCHOOL:
+        raise InvalidInput.one("organisation_id", "only a school can offer trainings")
+    return organisation_id
+
+
+async def _unique_training_slug(title: str) -> str:
+    base = slugify(title, 110)
+    slug = base
+    while await Training.exists().where(Training.slug == slug):
+        slug = f"{base}-{random_suffix(4)}"
+    return slug
+
+
+async def create_training(
+    data: schemas.TrainingCreate, principal: Principal, now: datetime
+) -> Training:
+    organisation_id = await _school_for(data.organisation_id, principal)
+    await _check_training(msgspec.structs.asdict(data))
+    row = Training(
+        organisation=organisation_id,
+        title=data.title.strip(),
+        slug=await _unique_training_slug(data.title),
+        description=data.description,
+        trade_codes=sorted({c.upper() for c in data.trade_codes}),
+        certification_code=data.certification_code,
+        certification_title=data.certification_title,
+        duration_hours=data.duration_hours,
+        modality=data.modality.value,
+        price_excl_vat=_money(data.price_excl_vat),
+        price_incl_vat=_money(data.price_incl_vat),
+        entry_requirements=data.entry_requirements,
+        funding=[f.value for f in data.funding],
+        created_at=now,
+        updated_at=now,
+    )
+    async with Training._meta.db.transaction():
+        await row.save()
+        await record(Entity.TRAINING, row.id, Operation.UPSERT, now)
+    return await get_training(row.id)
+
+
+async def update_training(
+    training_id: int, data: schemas.TrainingUpdate, principal: Principal, now: datetime
+) -> Training:
+    row = await get_training(training_id)
+    if not principal.may_act_for(row.organisation.id):
+        raise Forbidden("This token belongs to another organisation")
+    changes: dict[Any, Any] = {
+        k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET
+    }
+    current = {
+        "title": row.title,
+        "trade_codes": list(row.trade_codes),
+        "price_excl_vat": _float(row.price_excl_vat),
+        "price_incl_vat": _float(row.price_incl_vat),
+        "certification_code": row.certification_code,
+        "certification_title": row.certification_title,
+    }
+    await _check_training({**current, **changes})
+    if "trade_codes" in changes:
+        changes["trade_codes"] = sorted({c.upper() for c in changes["trade_codes"]})
+    for key in ("price_excl_vat", "price_incl_vat"):
+        if key in changes:
+            changes[key] = _money(changes[key])
+    if "modality" in changes:
+        changes["modality"] = changes["modality"].value
+    if "funding" in changes:
+        changes["funding"] = [f.value for f in changes["funding"]]
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    changes["updated_at"] = now
+    async with Training._meta.db.transaction():
+        # Session documents carry the training's title and trades: the sync refreshes them.
+        await record(Entity.TRAINING, training_id, Operation.UPSERT, now)
+        await Training.update(changes).where(Training.id == training_id)
+    return await get_training(training_id)
+
+
+async def get_training(training_id: int) -> Training:
+    row = await Training.objects(Training.organisation).where(Training.id == training_id).first()
+    if row is None:
+        raise NotFound(f"No training {training_id}")
+    return row
+
+
+async def list_trainings(page: PageRequest, filters: TrainingFilters) -> Page[schemas.Training]:
+    conditions: list[Any] = []
+    if filters.organisation:
+        conditions.append(Training.organisation.is_in(filters.organisation))
+    if filters.modality:
+        conditions.append(Training.modality.is_in([m.value for m in filters.modality]))
+    if filters.trade:
+        trade_condition: Any = None
+        for code in filters.trade:
+            one = Training.trade_codes.any(code.upper())
+            trade_condition = one if trade_condition is None else trade_condition | one
+        conditions.append(trade_condition)
+    query = Training.objects(Training.organisation)
+    count = Training.count()
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    rows = await query.order_by(Training.title).limit(page.page_size).offset(page.offset)
+    return Page.of([to_schema(r) for r in rows], int(await count), page)
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def session_status(
+    current: SessionStatus,
+    seats_total: int,
+    seats_taken: int,
+    deadline: date,
+    end: date,
+    today: date,
+) -> SessionStatus:
+    """Where a session stands: cancelled stays cancelled; then archived, full, closed or open."""
+    if current == SessionStatus.CANCELLED:
+        return current
+    if end < today:
+        return SessionStatus.ARCHIVED
+    if seats_taken >= seats_total:
+        return SessionStatus.FULL
+    if deadline < today:
+        return SessionStatus.CLOSED
+    return SessionStatus.OPEN
+
+
+def _check_session(values: dict[str, Any]) -> None:
+    checker = Checker()
+    checker.require(
+        values["end_date"] >= values["start_date"], "end_date", "must be on or after start_date"
+    )
+    checker.require(
+        values["registration_deadline"] <= values["start_date"],
+        "registration_deadline",
+        "must be on or before start_date",
+    )
+    checker.require(
+        values["seats_taken"] <= values["seats_total"],
+        "seats_taken",
+        "must not exceed seats_total",
+    )
+    checker.raise_if_any()
+
+
+async def create_session(
+    data: schemas.SessionCreate, principal: Principal, clock: Clock
+) -> TrainingSession:
+    from app.core.clock import today
+
+    training = (
+        await Training.select(Training.organisation).where(Training.id == data.training_id).first()
+    )
+    if training is None:
+        raise InvalidInput.one("training_id", f"no training {data.training_id}")
+    if not principal.may_act_for(training["organisation"]):
+        raise Forbidden("This token belongs to another organisation")
+    _check_session(msgspec.structs.asdict(data))
+    place = await places.resolve_slug(data.place, "place")
+    now = clock.now()
+    status = session_status(
+        SessionStatus.OPEN,
+        data.seats_total,
+        data.seats_taken,
+        data.registration_deadline,
+        data.end_date,
+        today(clock),
+    )
+    row = TrainingSession(
+        training=data.training_id,
+        place=place.id,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        seats_total=data.seats_total,
+        seats_taken=data.seats_taken,
+        registration_deadline=data.registration_deadline,
+        status=status.value,
+        created_at=now,
+        updated_at=now,
+    )
+    async with TrainingSession._meta.db.transaction():
+        await row.save()
+        await record(Entity.SESSION, row.id, Operation.UPSERT, now)
+    return await get_session(row.id)
+
+
+async def _session_for_change(session_id: int, principal: Principal) -> TrainingSession:
+    row = await get_session(session_id)
+    if not principal.may_act_for(row.training.organisation.id):
+        raise Forbidden("This token belongs to another organisation")
+    return row
+
+
+async def update_session(
+    session_id: int, data: schemas.SessionUpdate, principal: Principal, clock: Clock
+) -> TrainingSession:
+    from app.core.clock import today
+
+    row = await _session_for_change(session_id, principal)
+    changes: dict[Any, Any] = {
+        k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET
+    }
+    merged = {
+        "start_date": row.start_date,
+        "end_date": row.end_date,
+        "seats_total": row.seats_total,
+        "seats_taken": row.seats_taken,
+        "registration_deadline": row.registration_deadline,
+        **changes,
+    }
+    _check_session(merged)
+    if "place" in changes:
+        changes["place"] = (await places.resolve_slug(changes["place"], "place")).id
+    changes["status"] = session_status(
+        SessionStatus(row.status),
+        merged["seats_total"],
+        merged["seats_taken"],
+        merged["registration_deadline"],
+        merged["end_date"],
+        today(clock),
+    ).value
+    now = clock.now()
+    changes["updated_at"] = now
+    await _write_session(session_id, changes, now)
+    return await get_session(session_id)
+
+
+async def cancel_session(session_id: int, principal: Principal, now: datetime) -> TrainingSession:
+    row = await _session_for_change(session_id, principal)
+    if row.status in (SessionStatus.CANCELLED, SessionStatus.ARCHIVED):
+        raise Conflict(f"status: this session is already {row.status}")
+    await _write_session(
+        session_id, {"status": SessionStatus.CANCELLED.value, "updated_at": now}, now
+    )
+    return await get_session(session_id)
+
+
+async def _write_session(session_id: int, changes: dict[Any, Any], now: datetime) -> None:
+    async with TrainingSession._meta.db.transaction():
+        await record(Entity.SESSION, session_id, Operation.UPSERT, now)
+        await TrainingSession.update(changes).where(TrainingSession.id == session_id)
+
+
+async def get_session(session_id: int) -> TrainingSession:
+    row = (
+        await TrainingSession.objects(*SESSION_RELATED)
+        .where(TrainingSession.id == session_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No session {session_id}")
+    return row
+
+
+async def list_sessions(page: PageRequest, filters: SessionFilters) -> Page[schemas.Session]:
+    conditions: list[Any] = []
+    if filters.training:
+        conditions.append(TrainingSession.training.is_in(filters.training))
+    if filters.organisation:
+        conditions.append(TrainingSession.training._.organisation.is_in(filters.organisation))
+    if filters.status:
+        conditions.append(TrainingSession.status.is_in([s.value for s in filters.status]))
+    if filters.massif:
+        conditions.append(TrainingSession.place._.massif.is_in([m.value for m in filters.massif]))
+    if filters.trade:
+        trade_condition: Any = None
+        for code in filters.trade:
+            one = TrainingSession.training._.trade_codes.any(code.upper())
+            trade_condition = one if trade_condition is None else trade_condition | one
+        conditions.append(trade_condition)
+    query = TrainingSession.objects(*SESSION_RELATED)
+    count = TrainingSession.count()
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    rows = (
+        await query.order_by(TrainingSession.start_date)
+        .order_by(TrainingSession.id)
+        .limit(page.page_size)
+        .offset(page.offset)
+    )
+    return Page.of([session_to_schema(r) for r in rows], int(await count), page)

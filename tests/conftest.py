@@ -1,0 +1,120 @@
+"""Test set-up: a database of the suite's own, the app over it, a clock, and data factories.
+
+The environment is set here, before anything imports the app's settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from app.core.clock import FrozenClock
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_DB_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get(
+    "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+TEST_DB_NAME = f"em_test_{os.getpid()}_{secrets.token_hex(3)}"
+_parts = urlsplit(BASE_DB_URL)
+TEST_DB_URL = urlunsplit(_parts._replace(path=f"/{TEST_DB_NAME}"))
+ADMIN_DB_URL = urlunsplit(_parts._replace(path="/postgres"))
+
+os.environ.update(
+    {
+        "APP_ENV": "test",
+        "DATABASE_URL": TEST_DB_URL,
+        "ADMIN_API_TOKEN": "test-admin-token",
+        "SECRET_KEY": "test-secret-key-0123456789-0123456789",
+        "ENV_FILE": str(ROOT / "tests" / "no.env"),
+        "MAIL_CAPTURE_DIR": str(ROOT / "test-artifacts" / "mail"),
+    }
+)
+
+ADMIN_TOKEN = "test-admin-token"
+DATA_TABLES = (
+    "api_token",
+    "outbox_event",
+    "training_session",
+    "training",
+    "offer",
+    "organisation",
+)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def run_migrations(database_url: str, direction: str = "forwards") -> None:
+    args = [str(Path(sys.executable).parent / "piccolo"), "migrations", direction, "all"]
+    if direction == "backwards":
+        args.append("--auto_agree")
+    env = {**os.environ, "DATABASE_URL": database_url}
+    result = subprocess.run(
+        args,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or "Error" in result.stdout:
+        raise RuntimeError(f"migrations {direction} failed:\n{result.stdout}\n{result.stderr}")
+
+
+async def create_database(name: str) -> None:
+    conn = await asyncpg.connect(ADMIN_DB_URL)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def drop_database(name: str) -> None:
+    conn = await asyncpg.connect(ADMIN_DB_URL)
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+        )
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[str]:
+    """The suite's own database: migrated, with reference data, dropped at the end."""
+    from app.config import get_settings
+    from app.core.plugin import close_database, open_database
+    from app.core.seed import load_reference
+
+    await create_database(TEST_DB_NAME)
+    try:
+        run_migrations(TEST_DB_URL)
+        await open_database(get_settings())
+        await load_reference()
+        yield TEST_DB_URL
+    finally:
+        await close_database()
+        await drop_database(TEST_DB_NAME)
+
+
+@pytest.fixture
+async def clean(database: str) -> None:
+    """Each test starts with no organisations, offers, trainings, sessions, tokens or outbox."""
+    from piccolo.engine import engine_finder
+
+    engine = engine_finder()
+    assert engine is not None
+    await engine.run_ddl(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)

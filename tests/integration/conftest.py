@@ -1,0 +1,140 @@
+"""The app under test, driven through Litestar's AsyncTestClient, and data built via services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+
+from tests.conftest import ADMIN_TOKEN
+
+
+@dataclass
+class Org:
+    id: int
+    slug: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+async def client(clean: None, clock: Any) -> AsyncIterator[AsyncClient]:
+    """The app in this event loop (the suite's connection pool is bound to it).
+
+    Litestar's AsyncTestClient runs the app in a portal thread with a loop of its own,
+    where asyncpg connections of this loop cannot be used; httpx's ASGI transport does not.
+    """
+    from app.config import get_settings
+    from app.main import create_app
+
+    app = create_app(get_settings(), clock)
+    transport = ASGITransport(app=app)  # type: ignore[arg-type]
+    async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+        yield http
+
+
+async def make_org(
+    client: AsyncClient, name: str, kind: str = "employer", place: str | None = None
+) -> Org:
+    body: dict[str, Any] = {"kind": kind, "name": name, "contact_email": "rh@example.fr"}
+    if place:
+        body["place"] = place
+    response = await client.post("/api/organisations", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    org = response.json()
+    token = await client.post(
+        f"/api/organisations/{org['id']}/tokens", json={"label": "tests"}, headers=ADMIN
+    )
+    assert token.status_code == 201, token.text
+    return Org(id=org["id"], slug=org["slug"], token=token.json()["token"])
+
+
+@pytest.fixture
+async def employer(client: AsyncClient) -> Org:
+    return await make_org(client, "Hôtel des Cimes", place="val-thorens")
+
+
+@pytest.fixture
+async def other_employer(client: AsyncClient) -> Org:
+    return await make_org(client, "Remontées du Lac", place="gerardmer")
+
+
+@pytest.fixture
+async def school(client: AsyncClient) -> Org:
+    return await make_org(client, "École des Neiges", kind="school", place="chamrousse")
+
+
+def offer_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "Serveur / Serveuse en restaurant d'altitude",
+        "description": "Service en salle et en terrasse, au pied des pistes, pour la saison.",
+        "trade": "G1803",
+        "place": "val-thorens",
+        "seasons": ["winter"],
+        "contract": "seasonal",
+        "start_date": "2026-12-12",
+        "end_date": "2027-04-20",
+        "hours_per_week": 39,
+        "pay_min": 1850,
+        "pay_max": 2100,
+        "pay_period": "month",
+        "housing": "provided",
+        "meals": True,
+        "languages": ["fr", "en"],
+        "apply_email": "jobs@hotel-des-cimes.example",
+    }
+    body.update(overrides)
+    return body
+
+
+async def make_offer(
+    client: AsyncClient, org: Org, publish: bool = True, **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post("/api/offers", json=offer_body(**overrides), headers=org.auth)
+    assert response.status_code == 201, response.text
+    offer: dict[str, Any] = response.json()
+    if publish:
+        published = await client.post(f"/api/offers/{offer['id']}/publish", headers=org.auth)
+        assert published.status_code == 200, published.text
+        offer = published.json()
+    return offer
+
+
+def training_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "Préparation au test technique de moniteur de ski",
+        "description": "Six semaines d'entraînement encadré pour réussir le test technique.",
+        "trade_codes": ["G1204"],
+        "duration_hours": 180,
+        "modality": "on-site",
+        "certification_code": "RNCP37735",
+        "certification_title": "Diplôme d'État de ski – moniteur national de ski alpin",
+        "price_excl_vat": 3200,
+        "price_incl_vat": 3840,
+        "funding": ["cpf", "france-travail"],
+    }
+    body.update(overrides)
+    return body
+
+
+def session_body(training_id: int, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "training_id": training_id,
+        "place": "chamrousse",
+        "start_date": str(date(2027, 1, 4)),
+        "end_date": str(date(2027, 2, 12)),
+        "seats_total": 12,
+        "registration_deadline": str(date(2026, 12, 15)),
+    }
+    body.update(overrides)
+    return body
