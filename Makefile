@@ -10,6 +10,7 @@ HOST ?= 127.0.0.1
 T ?= tests
 PYTEST_ARGS ?=
 export LITESTAR_APP := app.main:create_app
+export PYTHONPATH := $(CURDIR)
 
 RUN := $(UV) run --frozen
 

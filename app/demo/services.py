@@ -11,7 +11,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from app.core.auth import Principal
 from app.core.clock import Clock, today
@@ -30,6 +32,7 @@ from app.trainings import services as trainings
 from app.trainings.tables import Training
 
 DATA = Path(__file__).resolve().parent / "data"
+T = TypeVar("T")
 ADMIN = Principal(organisation_id=None, admin=True)
 
 
@@ -47,6 +50,11 @@ class DemoReport:
             f"{self.trainings} trainings, {self.sessions} sessions added"
             + (f" ({len(self.skipped)} organisations already there)" if self.skipped else "")
         )
+
+
+def _validated(schema: type[T], **values: Any) -> T:
+    """The request body the API would have received: demo data passes the same checks."""
+    return msgspec.convert(values, schema, strict=False)
 
 
 def _load(name: str) -> Any:
@@ -74,8 +82,9 @@ async def _organisation(
         return existing, False
     place = await _place_named(record["resort"], record["massif"], rng)
     domain = record.get("website", "").split("//")[-1].strip("/") or "example.fr"
-    data = organisation_schemas.OrganisationCreate(
-        kind=kind,  # type: ignore[arg-type]
+    data = _validated(
+        organisation_schemas.OrganisationCreate,
+        kind=kind,
         name=record["name"],
         contact_email=f"recrutement@{domain}",
         description=record.get("description", ""),
@@ -141,7 +150,8 @@ async def _offers_for(
             if template.get("housing_likely") and rng.random() < 0.75
             else ("help" if rng.random() < 0.3 else "none")
         )
-        data = offer_schemas.OfferCreate(
+        data = _validated(
+            offer_schemas.OfferCreate,
             organisation_id=employer.id,
             title=template["title"],
             description=template["description"],
@@ -155,7 +165,7 @@ async def _offers_for(
             pay_min=pay_min,
             pay_max=pay_max if rng.random() < 0.7 else None,
             pay_period=template["pay_period"],
-            housing=housing,  # type: ignore[arg-type]
+            housing=housing,
             meals=housing == "provided" and rng.random() < 0.6,
             languages=[Language(x) for x in template.get("languages", ["fr"])],
             driving_licence=bool(template.get("driving_licence")),
@@ -192,7 +202,8 @@ async def _sessions_for(
         taken = seats if rng.random() < 0.15 else rng.randint(0, seats - 1)
         deadline = max(day - timedelta(days=3), start - timedelta(days=rng.randint(10, 30)))
         where = place if rng.random() < 0.7 else rng.choice(massif_places)
-        data = training_schemas.SessionCreate(
+        data = _validated(
+            training_schemas.SessionCreate,
             training_id=training.id,
             place=where.slug,
             start_date=start,
@@ -246,7 +257,8 @@ async def load_demo(clock: Clock, seed: int = 2026) -> DemoReport:
         if owner is None:
             continue
         rng = random.Random(f"{seed}:{record['title']}")
-        data = training_schemas.TrainingCreate(
+        data = _validated(
+            training_schemas.TrainingCreate,
             organisation_id=owner.id,
             title=record["title"],
             description=record["description"],
