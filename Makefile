@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)
 
 RUN := $(UV) run --frozen
 
-.PHONY: help install preflight migrate seed demo run test lint format typecheck bench clean
+.PHONY: help install preflight migrate seed demo run reindex worker test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -24,8 +24,9 @@ $(TOOLS)/uv/bin/uv:
 	@python3 -m venv $(TOOLS)/uv
 	@$(TOOLS)/uv/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(UV) ## Install the Python dependencies (uv, from uv.lock)
+install: $(UV) ## Install the Python dependencies (uv.lock) and the pinned Meilisearch binary
 	@$(UV) sync --frozen --quiet
+	@$(RUN) python scripts/install_meilisearch.py > /dev/null
 
 preflight: install ## Check that PostgreSQL and Redis answer; create the database if missing
 	@$(RUN) python scripts/preflight.py --create-db
@@ -40,9 +41,14 @@ seed: migrate ## Load the reference data (places, ROME trades)
 demo: seed ## Load the demo catalogue
 	@$(RUN) litestar seed demo
 
-run: demo ## Install everything and serve the site and API on http://$(HOST):$(PORT)
-	@echo "Serving on http://$(HOST):$(PORT) — API docs: http://$(HOST):$(PORT)/api/docs"
-	@PORT=$(PORT) $(RUN) uvicorn app.main:create_app --factory --host $(HOST) --port $(PORT)
+run: demo ## Install everything; serve site, API, worker and search on http://$(HOST):$(PORT)
+	@PORT=$(PORT) HOST=$(HOST) $(RUN) python scripts/serve.py
+
+reindex: install ## Rebuild the search indexes from the database (Meilisearch must run)
+	@$(RUN) litestar search reindex
+
+worker: install ## Run the arq worker alone
+	@$(RUN) arq workers.settings.WorkerSettings
 
 test: preflight ## Install everything and run the test suite (T=path to narrow it)
 	@$(RUN) pytest $(T) $(PYTEST_ARGS)

@@ -19,6 +19,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         debug=False,
         logging_config=LoggingConfig(
             root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
+            loggers={
+                # One line per HTTP call of the Meilisearch client is noise, not news.
+                "httpx": {"level": "WARNING", "handlers": ["queue_listener"], "propagate": False},
+                "httpx2": {"level": "WARNING", "handlers": ["queue_listener"], "propagate": False},
+            },
             log_exceptions="never",  # errors.py logs server errors once,
         ),
     )

@@ -9,7 +9,7 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -28,8 +28,15 @@ _parts = urlsplit(BASE_DB_URL)
 TEST_DB_URL = urlunsplit(_parts._replace(path=f"/{TEST_DB_NAME}"))
 ADMIN_DB_URL = urlunsplit(_parts._replace(path="/postgres"))
 
+from tests.meilisearch_server import MeilisearchServer, free_port  # noqa: E402
+
+MEILISEARCH_KEY = "test-meilisearch-master-key-0123456789"
+MEILISEARCH_PORT = free_port()
+
 os.environ.update(
     {
+        "MEILISEARCH_URL": f"http://127.0.0.1:{MEILISEARCH_PORT}",
+        "MEILISEARCH_MASTER_KEY": MEILISEARCH_KEY,
         "APP_ENV": "test",
         "DATABASE_URL": TEST_DB_URL,
         "ADMIN_API_TOKEN": "test-admin-token",
@@ -118,3 +125,14 @@ async def clean(database: str) -> None:
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def meilisearch_server() -> Iterator[MeilisearchServer]:
+    """The suite's own Meilisearch, on a free port with a data folder of its own."""
+    server = MeilisearchServer(MEILISEARCH_KEY, port=MEILISEARCH_PORT)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()

@@ -34,3 +34,60 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
 
         report = run_with_database(settings, load_demo(clock, seed=seed_value))
         click.echo(report)
+
+    @cli.group(name="search")
+    def search_group() -> None:
+        """Meilisearch: rebuild indexes, sync the outbox."""
+
+    @search_group.command(name="reindex")
+    @click.option(
+        "--only",
+        type=click.Choice(["offers", "sessions"]),
+        default=None,
+        help="Rebuild one index only",
+    )
+    def reindex(only: str | None) -> None:
+        """Rebuild the search indexes from the database and swap them in atomically."""
+        from app.core.plugin import open_search
+        from search.client import SearchEngine
+        from search.indexes import ALL, IndexSpec
+        from search.sync import rebuild
+
+        specs = [s for s in ALL if only in (None, s.name)]
+
+        async def rebuild_with_bar(engine: SearchEngine, spec: IndexSpec) -> int:
+            with click.progressbar(length=1, label=f"{spec.name:>9}", show_pos=True) as bar:
+
+                def progress(_: str, done: int, total: int) -> None:
+                    bar.length = max(total, 1)
+                    bar.update(done - bar.pos)
+
+                return await rebuild(engine, spec, clock.now(), progress)
+
+        async def job() -> None:
+            engine = open_search(settings)
+            try:
+                for spec in specs:
+                    count = await rebuild_with_bar(engine, spec)
+                    click.echo(f"{spec.name}: {count} documents, index swapped in")
+            finally:
+                await engine.close()
+
+        run_with_database(settings, job())
+
+    @search_group.command(name="drain")
+    def drain() -> None:
+        """Apply every pending outbox row to Meilisearch now."""
+        from app.core.plugin import open_search
+        from search.sync import drain_outbox, ensure_indexes
+
+        async def job() -> str:
+            engine = open_search(settings)
+            try:
+                rebuilt = await ensure_indexes(engine, clock.now())
+                report = await drain_outbox(engine, clock.now)
+            finally:
+                await engine.close()
+            return f"rebuilt: {', '.join(rebuilt) or 'none'}; outbox rows applied: {report.events}"
+
+        click.echo(run_with_database(settings, job()))

@@ -15,16 +15,23 @@ from app.core.auth import Principal
 from app.core.clock import Clock
 from app.core.errors import Unauthorized
 from app.core.pagination import MAX_PAGE_SIZE, PageRequest
+from search.client import SearchEngine
 
 CurrentClock = NamedDependency[Clock]
 AppSettings = NamedDependency[Settings]
 Caller = NamedDependency[Principal | None]
 Paging = NamedDependency[PageRequest]
+SearchDependency = NamedDependency[SearchEngine]
 
 
 def provide_clock(state: State) -> Clock:
     clock: Clock = state.clock
     return clock
+
+
+def provide_search_engine(state: State) -> SearchEngine:
+    engine: SearchEngine = state.search_engine
+    return engine
 
 
 def provide_settings(state: State) -> Settings:
@@ -64,6 +71,7 @@ def provide_page(
 DEPENDENCIES = {
     "clock": Provide(provide_clock, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
+    "search_engine": Provide(provide_search_engine, sync_to_thread=False),
     "principal": Provide(provide_principal),
     "pagination": Provide(provide_page, sync_to_thread=False),
 }

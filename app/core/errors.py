@@ -183,3 +183,11 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }
+
+
+class Unavailable(DomainError):
+    """A service we depend on (search engine, queue) does not answer right now."""
+
+    status = 503
+    kind = "unavailable"
+    title = "Service unavailable"

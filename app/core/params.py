@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar.params import PathParameter, QueryParameter
 from msgspec import Meta
@@ -27,3 +27,37 @@ RomeFilter = Annotated[
 def text(min_length: int = 0, max_length: int = 200, **extra: Any) -> Any:
     """A string body field of bounded length, without NUL characters."""
     return Meta(min_length=min_length, max_length=max_length, pattern=NO_NUL, **extra)
+
+
+# --- search parameters, shared by the offer and session searches ---
+
+OfferSort = Annotated[
+    Literal["relevance", "recent", "start", "pay", "distance"] | None,
+    QueryParameter(description="Order: relevance (with q), recent, start, pay, distance"),
+]
+SearchText = Annotated[str, QueryParameter(max_length=200, pattern=NO_NUL, description="Words")]
+Slugs = Annotated[list[Annotated[str, Meta(pattern=SLUG)]] | None, QueryParameter()]
+Departements = Annotated[
+    list[Annotated[str, Meta(pattern=r"^(?:[0-9]{2,3}|2[AaBb])$")]] | None,
+    QueryParameter(description="Département codes: 73, 2A …"),
+]
+NearSlug = Annotated[str | None, QueryParameter(pattern=SLUG, description="A place's slug")]
+Latitude = Annotated[float | None, QueryParameter(ge=-90, le=90)]
+Longitude = Annotated[float | None, QueryParameter(ge=-180, le=180)]
+Radius = Annotated[float, QueryParameter(gt=0, le=200, description="Kilometres around near")]
+PayMin = Annotated[
+    float | None, QueryParameter(ge=0, le=100_000, description="Gross € a month, at least")
+]
+PageNumber = Annotated[int, QueryParameter(ge=1, le=1000)]
+PageSize = Annotated[int, QueryParameter(ge=1, le=50)]
+
+
+SessionSort = Annotated[
+    Literal["relevance", "start", "deadline", "price", "distance"] | None,
+    QueryParameter(description="Order: relevance (with q), start, deadline, price, distance"),
+]
+Months = Annotated[
+    list[Annotated[str, Meta(pattern=r"^20[0-9]{2}-(?:0[1-9]|1[0-2])$")]] | None,
+    QueryParameter(description="Months the session starts in: 2027-01 …"),
+]
+TypeAheadFacet = Literal["trade", "place"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
 from click import Group
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.app import AppConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -21,12 +22,20 @@ from app.core.clock import Clock
 from app.core.dependencies import DEPENDENCIES
 from app.core.errors import EXCEPTION_HANDLERS
 from app.core.health import HealthController
+from app.core.queue import open_queue, request_drain
 from app.core.reference import VocabularyController
-from app.offers.controllers import OfferController
+from app.offers.controllers import OfferController, OfferSearchController
 from app.organisations.controllers import OrganisationController
 from app.places.controllers import PlaceController
 from app.trades.controllers import TradeController
-from app.trainings.controllers import SessionController, TrainingController
+from app.trainings.controllers import (
+    SessionController,
+    SessionSearchController,
+    TrainingController,
+)
+from search.client import SearchEngine, open_engine
+
+log = logging.getLogger(__name__)
 
 API_DESCRIPTION = """
 The JSON API of Emploi Montagne, the job board and training catalogue of the French
@@ -67,6 +76,24 @@ def run_with_database(settings: Settings, job: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(main())
 
 
+def open_search(settings: Settings) -> SearchEngine:
+    return open_engine(
+        settings.search.url, settings.search.master_key, settings.search.index_prefix
+    )
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+async def after_write(request: Request[Any, Any, Any]) -> None:
+    """After a write has been answered (so committed), ask a worker to sync search now.
+
+    A refused write costs one needless, cheap drain; the outbox decides what really changed.
+    """
+    if request.method in WRITE_METHODS and request.url.path.startswith("/api/"):
+        await request_drain(request.app.state.queue)
+
+
 class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
@@ -84,7 +111,29 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
                 if opened:
                     await close_database()
 
-        app_config.state.update({"settings": settings, "clock": self.clock})
+        @asynccontextmanager
+        async def search_and_queue(app: Litestar) -> AsyncGenerator[None, None]:
+            engine: SearchEngine = app.state.search_engine
+            try:
+                app.state.queue = await open_queue(settings.redis.url)
+            except Exception as exc:  # the site still serves; the cron drain covers
+                log.warning("Redis does not answer at start: %s", exc)
+                app.state.queue = None
+            try:
+                yield
+            finally:
+                await engine.close()
+                if app.state.queue is not None:
+                    await app.state.queue.aclose()
+
+        app_config.state.update(
+            {
+                "settings": settings,
+                "clock": self.clock,
+                "search_engine": open_search(settings),
+                "queue": None,
+            }
+        )
         app_config.route_handlers.extend(
             [
                 HealthController,
@@ -92,14 +141,17 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
                 PlaceController,
                 TradeController,
                 OrganisationController,
+                OfferSearchController,
                 OfferController,
                 TrainingController,
+                SessionSearchController,
                 SessionController,
             ]
         )
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
-        app_config.lifespan.append(database)
+        app_config.lifespan.extend([database, search_and_queue])
+        app_config.after_response = after_write
         app_config.openapi_config = OpenAPIConfig(
             title="Emploi Montagne API",
             version="1.0.0",

@@ -1,15 +1,33 @@
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, get, patch, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from app.core.auth import require_writer
-from app.core.dependencies import AppSettings, Caller, CurrentClock, Paging
+from app.core.dependencies import AppSettings, Caller, CurrentClock, Paging, SearchDependency
 from app.core.pagination import Page
-from app.core.params import Id, IdFilter, RomeFilter
-from app.core.vocabulary import Massif, OfferStatus, Season
-from app.offers import schemas, services
+from app.core.params import (
+    Departements,
+    Id,
+    IdFilter,
+    Latitude,
+    Longitude,
+    NearSlug,
+    OfferSort,
+    PageNumber,
+    PageSize,
+    PayMin,
+    Radius,
+    RomeFilter,
+    SearchText,
+    Slugs,
+    TypeAheadFacet,
+)
+from app.core.vocabulary import Contract, Housing, Massif, OfferStatus, Season
+from app.offers import schemas, search, services
 
 SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
@@ -138,3 +156,69 @@ class OfferController(Controller):
     ) -> schemas.Offer:
         writer = require_writer(principal)
         return services.to_schema(await services.archive(offer_id, writer, clock.now()))
+
+
+class OfferSearchController(Controller):
+    path = "/api/offers/search"
+    tags = ["search"]
+
+    @get("/", operation_id="searchOffers")
+    async def search_offers(
+        self,
+        search_engine: SearchDependency,
+        clock: CurrentClock,
+        q: SearchText = "",
+        massif: FromQuery[list[Massif] | None] = None,
+        season: FromQuery[list[Season] | None] = None,
+        trade: RomeFilter = None,
+        contract: FromQuery[list[Contract] | None] = None,
+        housing: FromQuery[list[Housing] | None] = None,
+        departement: Departements = None,
+        place: Slugs = None,
+        organisation: Slugs = None,
+        near: NearSlug = None,
+        lat: Latitude = None,
+        lon: Longitude = None,
+        radius_km: Radius = 20.0,
+        start_from: FromQuery[date | None] = None,
+        start_to: FromQuery[date | None] = None,
+        pay_min: PayMin = None,
+        sort: OfferSort = None,
+        page: PageNumber = 1,
+        page_size: PageSize = 20,
+    ) -> schemas.OfferSearchResult:
+        """Live offers matching words and filters, with facet counts (disjunctive per facet)."""
+        params = search.OfferSearch(
+            q=q,
+            massif=massif or (),
+            season=season or (),
+            trade=trade or (),
+            contract=contract or (),
+            housing=housing or (),
+            departement=departement or (),
+            place=place or (),
+            organisation=organisation or (),
+            near=near,
+            lat=lat,
+            lon=lon,
+            radius_km=radius_km,
+            start_from=start_from,
+            start_to=start_to,
+            pay_min=pay_min,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+        )
+        return await search.search(search_engine, params, clock.now())
+
+    @get("/facet-values", operation_id="searchOfferFacetValues")
+    async def facet_values(
+        self,
+        search_engine: SearchDependency,
+        clock: CurrentClock,
+        facet: FromQuery[TypeAheadFacet],
+        q: SearchText = "",
+        massif: FromQuery[list[Massif] | None] = None,
+    ) -> list[schemas.FacetValue]:
+        """Type-ahead over live offers: trades or places starting like q, with counts."""
+        return await search.facet_values(search_engine, facet, q, massif or (), clock.now())

@@ -12,6 +12,7 @@ from app.core.vocabulary import (
     Experience,
     Housing,
     Language,
+    Massif,
     OfferStatus,
     PayPeriod,
     Season,
@@ -118,3 +119,64 @@ class Publication(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Publish or renew: the new expiry (default: the configured offer lifetime from now)."""
 
     expires_at: datetime | None = None
+
+
+class FacetCount(msgspec.Struct):
+    value: str
+    label: str
+    count: int
+
+
+class HitOrganisation(msgspec.Struct):
+    slug: str
+    name: str
+
+
+class HitPlace(msgspec.Struct):
+    slug: str
+    name: str
+    massif: Massif
+    departement: str
+
+
+class OfferHit(msgspec.Struct):
+    id: int
+    slug: str
+    title: str
+    organisation: HitOrganisation
+    trade: TradeRef
+    place: HitPlace
+    seasons: list[Season]
+    contract: Contract
+    start_date: date
+    end_date: date | None
+    pay_min: float | None
+    pay_max: float | None
+    pay_period: PayPeriod | None
+    housing: Housing
+    published_at: datetime
+    highlight: dict[str, str]
+    distance_km: float | None = None
+
+
+class OfferFacets(msgspec.Struct):
+    massif: list[FacetCount]
+    season: list[FacetCount]
+    trade: list[FacetCount]
+    contract: list[FacetCount]
+    housing: list[FacetCount]
+
+
+class OfferSearchResult(msgspec.Struct):
+    hits: list[OfferHit]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    facets: OfferFacets
+
+
+class FacetValue(msgspec.Struct):
+    value: str
+    label: str
+    count: int

@@ -1,15 +1,32 @@
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, get, patch, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from app.core.auth import require_writer
-from app.core.dependencies import Caller, CurrentClock, Paging
+from app.core.dependencies import Caller, CurrentClock, Paging, SearchDependency
 from app.core.pagination import Page
-from app.core.params import Id, IdFilter, RomeFilter
+from app.core.params import (
+    Departements,
+    Id,
+    IdFilter,
+    Latitude,
+    Longitude,
+    Months,
+    NearSlug,
+    PageNumber,
+    PageSize,
+    Radius,
+    RomeFilter,
+    SearchText,
+    SessionSort,
+    Slugs,
+)
 from app.core.vocabulary import Massif, Modality, SessionStatus
-from app.trainings import schemas, services
+from app.trainings import schemas, search, services
 
 SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
@@ -124,3 +141,55 @@ class SessionController(Controller):
         return services.session_to_schema(
             await services.cancel_session(session_id, writer, clock.now())
         )
+
+
+class SessionSearchController(Controller):
+    path = "/api/sessions/search"
+    tags = ["search"]
+
+    @get("/", operation_id="searchSessions")
+    async def search_sessions(
+        self,
+        search_engine: SearchDependency,
+        clock: CurrentClock,
+        q: SearchText = "",
+        massif: FromQuery[list[Massif] | None] = None,
+        trade: RomeFilter = None,
+        modality: FromQuery[list[Modality] | None] = None,
+        month: Months = None,
+        status: FromQuery[list[SessionStatus] | None] = None,
+        departement: Departements = None,
+        place: Slugs = None,
+        organisation: Slugs = None,
+        near: NearSlug = None,
+        lat: Latitude = None,
+        lon: Longitude = None,
+        radius_km: Radius = 20.0,
+        start_from: FromQuery[date | None] = None,
+        start_to: FromQuery[date | None] = None,
+        sort: SessionSort = None,
+        page: PageNumber = 1,
+        page_size: PageSize = 20,
+    ) -> schemas.SessionSearchResult:
+        """Open and full sessions matching words and filters, with facet counts."""
+        params = search.SessionSearch(
+            q=q,
+            massif=massif or (),
+            trade=trade or (),
+            modality=modality or (),
+            month=month or (),
+            status=status or (),
+            departement=departement or (),
+            place=place or (),
+            organisation=organisation or (),
+            near=near,
+            lat=lat,
+            lon=lon,
+            radius_km=radius_km,
+            start_from=start_from,
+            start_to=start_to,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+        )
+        return await search.search(search_engine, params, clock.now())

@@ -8,6 +8,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from app.core.params import ROME_CODE, SLUG, IdValue, text
 from app.core.vocabulary import Funding, Modality, SessionStatus
+from app.offers.schemas import FacetCount, HitOrganisation, HitPlace
 from app.organisations.schemas import OrganisationRef, PlaceRef
 
 Title = Annotated[str, text(3, 200)]
@@ -111,3 +112,43 @@ class SessionUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     seats_total: Seats | UnsetType = UNSET
     seats_taken: SeatsTaken | UnsetType = UNSET
     registration_deadline: date | UnsetType = UNSET
+
+
+class SessionHitTraining(msgspec.Struct):
+    id: int
+    slug: str
+    title: str
+
+
+class SessionHit(msgspec.Struct):
+    id: int
+    training: SessionHitTraining
+    organisation: HitOrganisation
+    place: HitPlace
+    trade_codes: list[str]
+    modality: Modality
+    start_date: date
+    end_date: date
+    registration_deadline: date
+    seats_left: int
+    status: SessionStatus
+    price_incl_vat: float | None
+    highlight: dict[str, str]
+    distance_km: float | None = None
+
+
+class SessionFacets(msgspec.Struct):
+    massif: list[FacetCount]
+    trade: list[FacetCount]
+    modality: list[FacetCount]
+    month: list[FacetCount]
+    status: list[FacetCount]
+
+
+class SessionSearchResult(msgspec.Struct):
+    hits: list[SessionHit]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    facets: SessionFacets

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
+from arq.connections import ArqRedis
 from httpx import ASGITransport, AsyncClient
 
 from tests.conftest import ADMIN_TOKEN
+
+TEST_QUEUE = f"arq:test:{os.getpid()}"
 
 
 @dataclass
@@ -27,8 +31,22 @@ class Org:
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
+@pytest.fixture(scope="session")
+async def queue() -> AsyncIterator[ArqRedis]:
+    """A queue of the suite's own on the real Redis, emptied at the end."""
+    from app.config import get_settings
+    from app.core.queue import open_queue
+
+    pool = await open_queue(get_settings().redis.url, TEST_QUEUE)
+    try:
+        yield pool
+    finally:
+        await pool.delete(TEST_QUEUE)
+        await pool.aclose()
+
+
 @pytest.fixture
-async def client(clean: None, clock: Any) -> AsyncIterator[AsyncClient]:
+async def client(clean: None, clock: Any, queue: ArqRedis) -> AsyncIterator[AsyncClient]:
     """The app in this event loop (the suite's connection pool is bound to it).
 
     Litestar's AsyncTestClient runs the app in a portal thread with a loop of its own,
@@ -38,9 +56,14 @@ async def client(clean: None, clock: Any) -> AsyncIterator[AsyncClient]:
     from app.main import create_app
 
     app = create_app(get_settings(), clock)
+    app.state.queue = queue
     transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-        yield http
+    try:
+        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+            yield http
+    finally:
+        # No lifespan runs here, so close what the app opened when it was made.
+        await app.state.search_engine.close()
 
 
 async def make_org(

@@ -33,10 +33,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(database: str) -> Iterator[str]:
+def live_server(database: str, meilisearch_server: Any) -> Iterator[str]:
     """The app under uvicorn, on a free loopback port, over the suite's database."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database, "PORT": str(port)}
+    # Build the search indexes first, as the worker does at start-up.
+    subprocess.run(
+        [str(Path(sys.executable).parent / "litestar"), "search", "drain"],
+        cwd=ROOT,
+        env={**env, "LITESTAR_APP": "app.main:create_app"},
+        check=True,
+        capture_output=True,
+    )
     process = subprocess.Popen(
         [
             sys.executable,

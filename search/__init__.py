@@ -1,0 +1,1 @@
+"""Meilisearch: index settings, documents, filters, sync and reindex. Knows nothing of HTTP."""

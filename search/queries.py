@@ -1,0 +1,213 @@
+"""Searches: hits, exact totals, and facet counts for each facet.
+
+Facet counts are disjunctive, as a facet list needs: the counts of a facet are computed with
+every filter but that facet's own, so ticking "Jura" still shows how many offers "Vosges" has.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from meilisearch_python_sdk.models.search import SearchParams
+
+from search.client import SearchEngine
+from search.documents import timestamp
+from search.filters import Circle, any_of, combine, compare
+from search.indexes import OFFERS, SESSIONS, IndexSpec
+
+PRE, POST = "\x02", "\x03"  # highlight markers, turned into <mark> after HTML-escaping
+
+
+def safe_highlight(text: str) -> str:
+    """HTML-escape a highlighted value, then mark the matches: user text never becomes HTML."""
+    return html.escape(text).replace(PRE, "<mark>").replace(POST, "</mark>")
+
+
+@dataclass(frozen=True)
+class OfferQuery:
+    """A search of offers; every value already checked against its known set."""
+
+    q: str = ""
+    facets: Mapping[str, Sequence[str]] = field(default_factory=dict)  # attribute → values
+    departement: Sequence[str] = ()
+    place: Sequence[str] = ()
+    organisation: Sequence[str] = ()
+    near: Circle | None = None
+    start_from: date | None = None
+    start_to: date | None = None
+    pay_monthly_min: float | None = None
+    published_after: datetime | None = None
+    sort: str | None = None  # recent | start | pay | distance; None: relevance, or recent
+    page: int = 1
+    page_size: int = 20
+
+
+OFFER_FACETS = ("massif", "seasons", "trade_code", "contract", "housing")
+OFFER_SORTS = {
+    "recent": ["published_at:desc"],
+    "start": ["start_date:asc"],
+    "pay": ["pay_monthly_min:desc"],
+}
+OFFER_HIGHLIGHT = ["title", "organisation_name", "place_name", "description"]
+
+SESSION_FACETS = ("massif", "trade_codes", "modality", "month", "status")
+SESSION_SORTS = {
+    "start": ["start_date:asc"],
+    "deadline": ["registration_deadline:asc"],
+    "price": ["price_incl_vat:asc"],
+}
+SESSION_HIGHLIGHT = ["training_title", "organisation_name", "place_name", "description"]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    facets: dict[str, dict[str, int]]
+
+
+def _common_filters(query: OfferQuery | SessionQuery, now: datetime, offers: bool) -> list[str]:
+    parts: list[str | None] = [
+        any_of("departement", query.departement),
+        any_of("place_slug", query.place),
+        any_of("organisation_slug", query.organisation),
+    ]
+    if query.near is not None:
+        parts.append(query.near.expression())
+    if query.start_from is not None:
+        parts.append(compare("start_date", ">=", timestamp(query.start_from) or 0))
+    if query.start_to is not None:
+        parts.append(compare("start_date", "<=", timestamp(query.start_to) or 0))
+    if offers:
+        # The index may still hold an offer whose expiry passed minutes ago: never show it.
+        parts.append(compare("expires_at", ">", now.timestamp()))
+    return [p for p in parts if p]
+
+
+def _sort(query: OfferQuery | SessionQuery, sorts: Mapping[str, list[str]]) -> list[str] | None:
+    if query.sort == "distance" and query.near is not None:
+        return [f"_geoPoint({query.near.lat:.6f}, {query.near.lng:.6f}):asc"]
+    if query.sort and query.sort in sorts:
+        return sorts[query.sort]
+    if not query.q.strip() and "recent" in sorts:
+        return sorts["recent"]
+    if not query.q.strip() and "start" in sorts:
+        return sorts["start"]
+    return None
+
+
+async def _search(
+    engine: SearchEngine,
+    spec: IndexSpec,
+    query: OfferQuery | SessionQuery,
+    base: list[str],
+    facet_names: Sequence[str],
+    sorts: Mapping[str, list[str]],
+    highlight: list[str],
+) -> SearchPage:
+    facet_filters = {name: any_of(name, query.facets.get(name, ())) for name in facet_names}
+    uid = engine.uid(spec)
+    main = SearchParams(
+        index_uid=uid,
+        q=query.q or None,
+        filter=combine([*base, *facet_filters.values()]),
+        facets=[n for n in facet_names if not facet_filters[n]],
+        page=query.page,
+        hits_per_page=query.page_size,
+        sort=_sort(query, sorts),
+        attributes_to_highlight=highlight,
+        attributes_to_crop=["description"],
+        crop_length=30,
+        highlight_pre_tag=PRE,
+        highlight_post_tag=POST,
+        crop_marker="…",
+    )
+    # One more query per active facet, without its own filter, for its disjunctive counts.
+    disjunctive = [
+        SearchParams(
+            index_uid=uid,
+            q=query.q or None,
+            filter=combine([*base, *(f for n, f in facet_filters.items() if n != name)]),
+            facets=[name],
+            limit=0,
+        )
+        for name in facet_names
+        if facet_filters[name]
+    ]
+    results = await engine.client.multi_search([main, *disjunctive])
+    assert isinstance(results, list)
+    first = results[0]
+    distribution: dict[str, dict[str, int]] = dict(first.facet_distribution or {})
+    for extra in results[1:]:
+        distribution.update(extra.facet_distribution or {})
+    hits = []
+    for hit in first.hits:
+        formatted = hit.pop("_formatted", {}) or {}
+        hit["highlight"] = {
+            name: safe_highlight(str(formatted[name]))
+            for name in highlight
+            if formatted.get(name) is not None
+        }
+        hits.append(hit)
+    total = first.total_hits or 0
+    return SearchPage(
+        hits=hits,
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+        pages=first.total_pages or 0,
+        facets={name: dict(distribution.get(name, {})) for name in facet_names},
+    )
+
+
+async def search_offers(engine: SearchEngine, query: OfferQuery, now: datetime) -> SearchPage:
+    base = _common_filters(query, now, offers=True)
+    if query.pay_monthly_min is not None:
+        base.append(compare("pay_monthly_min", ">=", query.pay_monthly_min))
+    if query.published_after is not None:
+        base.append(compare("published_at", ">", query.published_after.timestamp()))
+    return await _search(engine, OFFERS, query, base, OFFER_FACETS, OFFER_SORTS, OFFER_HIGHLIGHT)
+
+
+@dataclass(frozen=True)
+class SessionQuery:
+    q: str = ""
+    facets: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    departement: Sequence[str] = ()
+    place: Sequence[str] = ()
+    organisation: Sequence[str] = ()
+    near: Circle | None = None
+    start_from: date | None = None
+    start_to: date | None = None
+    sort: str | None = None  # start | deadline | price | distance
+    page: int = 1
+    page_size: int = 20
+
+
+async def search_sessions(engine: SearchEngine, query: SessionQuery, now: datetime) -> SearchPage:
+    base = _common_filters(query, now, offers=False)
+    return await _search(
+        engine, SESSIONS, query, base, SESSION_FACETS, SESSION_SORTS, SESSION_HIGHLIGHT
+    )
+
+
+async def facet_values(
+    engine: SearchEngine,
+    spec: IndexSpec,
+    facet: str,
+    text: str,
+    filter_: str | None,
+    limit: int = 10,
+) -> list[tuple[str, int]]:
+    """Values of a facet that start like `text`, with their counts (type-ahead)."""
+    result = await engine.index(spec).facet_search(
+        facet_name=facet, facet_query=text, filter=filter_, limit=limit
+    )
+    return [(hit.value, hit.count) for hit in result.facet_hits]

@@ -1,0 +1,307 @@
+"""Keep Meilisearch in step with PostgreSQL: drain the outbox; rebuild and swap indexes.
+
+A batch of outbox rows is locked (SKIP LOCKED, so several workers share the work), applied
+to Meilisearch, and marked processed only once every Meilisearch task has succeeded. A
+failure leaves the rows pending with their attempt count and error; the caller retries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from meilisearch_python_sdk.errors import MeilisearchApiError
+from meilisearch_python_sdk.models.settings import MeilisearchSettings
+from meilisearch_python_sdk.models.task import TaskInfo
+from piccolo.engine import engine_finder
+
+from app.offers.tables import Offer
+from app.outbox.tables import OutboxEvent
+from app.trainings.tables import TrainingSession
+from search.client import SearchEngine
+from search.documents import (
+    PUBLIC_SESSION_STATUSES,
+    load_offers,
+    load_sessions,
+    offer_documents,
+    offer_is_public,
+    session_documents,
+    session_is_public,
+)
+from search.indexes import ALL, OFFERS, SESSIONS, IndexSpec
+
+log = logging.getLogger(__name__)
+
+TASK_TIMEOUT_MS = 120_000
+DOCUMENT_BATCH = 2_000
+
+
+class SearchSyncError(RuntimeError):
+    """Meilisearch did not apply a change; the outbox rows stay pending."""
+
+
+async def wait(engine: SearchEngine, task: TaskInfo, what: str) -> None:
+    result = await engine.client.wait_for_task(
+        task.task_uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20
+    )
+    if result.status != "succeeded":
+        raise SearchSyncError(
+            f"{what}: Meilisearch task {task.task_uid} {result.status}: {result.error}"
+        )
+
+
+# --- index creation and settings ---------------------------------------------------------------
+
+
+async def _apply_settings(engine: SearchEngine, uid: str, spec: IndexSpec) -> None:
+    settings = MeilisearchSettings.model_validate(spec.settings)
+    task = await engine.client.index(uid).update_settings(settings)
+    await wait(engine, task, f"settings of {uid}")
+
+
+async def _create(engine: SearchEngine, uid: str) -> None:
+    if not await _exists(engine, uid):
+        await engine.client.create_index(uid, primary_key="id", wait=True)
+
+
+async def _exists(engine: SearchEngine, uid: str) -> bool:
+    try:
+        await engine.client.get_index(uid)
+    except MeilisearchApiError as exc:
+        if exc.code == "index_not_found":
+            return False
+        raise
+    return True
+
+
+async def built_digests(engine: SearchEngine) -> dict[str, str]:
+    """The settings digest each live index was built with (empty when unknown)."""
+    if not await _exists(engine, engine.meta_uid):
+        return {}
+    documents = await engine.client.index(engine.meta_uid).get_documents(limit=100)
+    return {d["id"]: d["digest"] for d in documents.results}
+
+
+async def _record_digest(engine: SearchEngine, spec: IndexSpec) -> None:
+    if not await _exists(engine, engine.meta_uid):
+        await _create(engine, engine.meta_uid)
+    task = await engine.client.index(engine.meta_uid).add_documents(
+        [{"id": spec.name, "digest": spec.digest}], primary_key="id"
+    )
+    await wait(engine, task, "index digest")
+
+
+async def outdated_indexes(engine: SearchEngine) -> list[IndexSpec]:
+    """Indexes missing, or built with other settings than the code's: they need a rebuild."""
+    digests = await built_digests(engine)
+    outdated = []
+    for spec in ALL:
+        if digests.get(spec.name) != spec.digest or not await _exists(engine, engine.uid(spec)):
+            outdated.append(spec)
+    return outdated
+
+
+# --- outbox drain ------------------------------------------------------------------------------
+
+
+@dataclass
+class DrainReport:
+    batches: int = 0
+    events: int = 0
+    upserted: dict[str, int] = field(default_factory=lambda: {"offers": 0, "sessions": 0})
+    deleted: dict[str, int] = field(default_factory=lambda: {"offers": 0, "sessions": 0})
+
+
+async def _affected(events: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
+    """The offer and session ids whose documents the events may have changed."""
+    offer_ids: set[int] = set()
+    session_ids: set[int] = set()
+    organisations: set[int] = set()
+    trainings: set[int] = set()
+    for event in events:
+        entity, entity_id = event["entity"], event["entity_id"]
+        if entity == "offer":
+            offer_ids.add(entity_id)
+        elif entity == "session":
+            session_ids.add(entity_id)
+        elif entity == "training":
+            trainings.add(entity_id)
+        elif entity == "organisation":
+            organisations.add(entity_id)
+    if organisations:
+        rows = await Offer.select(Offer.id).where(Offer.organisation.is_in(list(organisations)))
+        offer_ids.update(r["id"] for r in rows)
+        rows = await TrainingSession.select(TrainingSession.id).where(
+            TrainingSession.training._.organisation.is_in(list(organisations))
+        )
+        session_ids.update(r["id"] for r in rows)
+    if trainings:
+        rows = await TrainingSession.select(TrainingSession.id).where(
+            TrainingSession.training.is_in(list(trainings))
+        )
+        session_ids.update(r["id"] for r in rows)
+    return offer_ids, session_ids
+
+
+async def apply_changes(
+    engine: SearchEngine,
+    offer_ids: set[int],
+    session_ids: set[int],
+    now: datetime,
+    report: DrainReport,
+) -> None:
+    """Bring the documents of these offers and sessions in line with the database."""
+    offers = await load_offers(offer_ids)
+    public_offers = [o for o in offers if offer_is_public(o, now)]
+    gone_offers = sorted(offer_ids - {o.id for o in public_offers})
+    sessions = await load_sessions(session_ids)
+    public_sessions = [s for s in sessions if session_is_public(s)]
+    gone_sessions = sorted(session_ids - {s.id for s in public_sessions})
+
+    tasks: list[tuple[TaskInfo, str]] = []
+    if public_offers:
+        documents = await offer_documents(public_offers)
+        tasks.append((await engine.index(OFFERS).add_documents(documents, "id"), "offers"))
+    if gone_offers:
+        ids = [str(i) for i in gone_offers]
+        tasks.append((await engine.index(OFFERS).delete_documents(ids), "offer removal"))
+    if public_sessions:
+        documents = await session_documents(public_sessions)
+        tasks.append((await engine.index(SESSIONS).add_documents(documents, "id"), "sessions"))
+    if gone_sessions:
+        ids = [str(i) for i in gone_sessions]
+        tasks.append((await engine.index(SESSIONS).delete_documents(ids), "session removal"))
+    for task, what in tasks:
+        await wait(engine, task, what)
+    report.upserted["offers"] += len(public_offers)
+    report.deleted["offers"] += len(gone_offers)
+    report.upserted["sessions"] += len(public_sessions)
+    report.deleted["sessions"] += len(gone_sessions)
+
+
+async def drain_outbox(
+    engine: SearchEngine,
+    clock_now: Callable[[], datetime],
+    batch_size: int = 500,
+    max_batches: int | None = None,
+) -> DrainReport:
+    """Apply pending outbox rows in batches until none is left (or max_batches)."""
+    report = DrainReport()
+    db = engine_finder()
+    assert db is not None
+    while max_batches is None or report.batches < max_batches:
+        failed: tuple[list[int], str] | None = None
+        async with db.transaction():
+            events = await OutboxEvent.raw(
+                "SELECT id, entity, entity_id FROM outbox_event WHERE processed_at IS NULL "
+                "ORDER BY id LIMIT {} FOR UPDATE SKIP LOCKED",
+                batch_size,
+            )
+            if not events:
+                break
+            ids = [e["id"] for e in events]
+            now = clock_now()
+            try:
+                offer_ids, session_ids = await _affected(events)
+                await apply_changes(engine, offer_ids, session_ids, now, report)
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"[:2000]
+                log.warning("search sync of %d outbox rows failed: %s", len(ids), error)
+                # Count the attempt in its own statement, once this transaction has ended.
+                failed = (ids, error)
+            else:
+                await OutboxEvent.update(
+                    {OutboxEvent.processed_at: now, OutboxEvent.attempts: OutboxEvent.attempts + 1}
+                ).where(OutboxEvent.id.is_in(ids))
+        if failed is not None:
+            failed_ids, error = failed
+            await OutboxEvent.update(
+                {OutboxEvent.attempts: OutboxEvent.attempts + 1, OutboxEvent.last_error: error}
+            ).where(OutboxEvent.id.is_in(failed_ids))
+            raise SearchSyncError(error)
+        report.batches += 1
+        report.events += len(ids)
+    return report
+
+
+# --- full reindex ------------------------------------------------------------------------------
+
+
+async def _all_public_offer_ids(now: datetime) -> list[int]:
+    rows = (
+        await Offer.select(Offer.id)
+        .where((Offer.status == "published") & (Offer.expires_at > now))
+        .order_by(Offer.id)
+    )
+    return [r["id"] for r in rows]
+
+
+async def _all_public_session_ids() -> list[int]:
+    rows = (
+        await TrainingSession.select(TrainingSession.id)
+        .where(TrainingSession.status.is_in(list(PUBLIC_SESSION_STATUSES)))
+        .order_by(TrainingSession.id)
+    )
+    return [r["id"] for r in rows]
+
+
+Progress = Callable[[str, int, int], None]
+
+
+async def rebuild(
+    engine: SearchEngine, spec: IndexSpec, now: datetime, progress: Progress | None = None
+) -> int:
+    """Build a fresh copy of an index from the database, then swap it in atomically.
+
+    Searches keep hitting the old index until the swap. Outbox rows written meanwhile are
+    replayed afterwards (the sync is idempotent), so no change made during the build is lost.
+    """
+    started = now
+    live, fresh = engine.uid(spec), engine.uid(f"{spec.name}_rebuild")
+    await engine.client.delete_index_if_exists(fresh)
+    await _create(engine, fresh)
+    await _apply_settings(engine, fresh, spec)
+    if spec is OFFERS:
+        ids = await _all_public_offer_ids(now)
+    else:
+        ids = await _all_public_session_ids()
+    done = 0
+    for start in range(0, len(ids), DOCUMENT_BATCH):
+        chunk = ids[start : start + DOCUMENT_BATCH]
+        if spec is OFFERS:
+            documents = await offer_documents(await load_offers(chunk))
+        else:
+            documents = await session_documents(await load_sessions(chunk))
+        task = await engine.client.index(fresh).add_documents(documents, "id")
+        await wait(engine, task, f"documents of {fresh}")
+        done += len(chunk)
+        if progress:
+            progress(spec.name, done, len(ids))
+    if not await _exists(engine, live):
+        await _create(engine, live)
+    swap = await engine.client.swap_indexes([(live, fresh)])
+    await wait(engine, swap, f"swap of {live}")
+    await engine.client.delete_index_if_exists(fresh)
+    await _record_digest(engine, spec)
+    entity = "offer" if spec is OFFERS else "session"
+    await OutboxEvent.update({OutboxEvent.processed_at: None}).where(
+        (OutboxEvent.created_at >= started)
+        & OutboxEvent.processed_at.is_not_null()
+        & OutboxEvent.entity.is_in([entity, "organisation", "training"])
+    )
+    return len(ids)
+
+
+async def ensure_indexes(
+    engine: SearchEngine, now: datetime, progress: Progress | None = None
+) -> list[str]:
+    """Rebuild the indexes that are missing or whose settings changed; returns their names."""
+    rebuilt = []
+    for spec in await outdated_indexes(engine):
+        log.info("rebuilding search index %s", spec.name)
+        await rebuild(engine, spec, now, progress)
+        rebuilt.append(spec.name)
+    return rebuilt

@@ -1,0 +1,79 @@
+"""Search tests: the suite's Meilisearch, emptied before each test, and offers made via services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from app.core.auth import Principal
+from app.core.clock import FrozenClock
+from app.offers import schemas as offer_schemas
+from app.offers import services as offers
+from app.offers.tables import Offer
+from search.client import SearchEngine
+from search.indexes import ALL
+from search.sync import drain_outbox, ensure_indexes
+from tests.meilisearch_server import MeilisearchServer
+
+ADMIN = Principal(organisation_id=None, admin=True)
+
+
+@pytest.fixture
+async def engine(
+    meilisearch_server: MeilisearchServer, clean: None, clock: FrozenClock
+) -> AsyncIterator[SearchEngine]:
+    """A client on empty indexes built with the code's settings."""
+    from app.config import get_settings
+    from app.core.plugin import open_search
+
+    search_engine = open_search(get_settings())
+    # Building indexes takes seconds (settings); emptying them takes milliseconds.
+    if not await ensure_indexes(search_engine, clock.now()):
+        for spec in ALL:
+            task = await search_engine.index(spec).delete_all_documents()
+            await search_engine.client.wait_for_task(task.task_uid)
+    try:
+        yield search_engine
+    finally:
+        await search_engine.close()
+
+
+async def sync(engine: SearchEngine, clock: FrozenClock) -> None:
+    await drain_outbox(engine, clock.now)
+
+
+async def offer(
+    organisation_id: int, clock: FrozenClock, publish: bool = True, **overrides: Any
+) -> Offer:
+    """An offer made through the services, published unless told otherwise."""
+    values: dict[str, Any] = {
+        "organisation_id": organisation_id,
+        "title": "Serveur / Serveuse en restaurant d'altitude",
+        "description": "Service en salle et en terrasse, au pied des pistes, pour la saison.",
+        "trade": "G1803",
+        "place": "val-thorens",
+        "seasons": ["winter"],
+        "contract": "seasonal",
+        "start_date": date(2026, 12, 12),
+        "end_date": date(2027, 4, 20),
+        "pay_min": 1850,
+        "pay_max": 2100,
+        "pay_period": "month",
+        "housing": "provided",
+        "apply_email": "jobs@example.fr",
+        **overrides,
+    }
+    import msgspec
+
+    data = msgspec.convert(values, offer_schemas.OfferCreate, strict=False)
+    row = await offers.create(data, ADMIN, clock.now())
+    if publish:
+        row = await offers.publish(row.id, None, ADMIN, clock.now(), 60)
+    return row
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)

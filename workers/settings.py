@@ -1,0 +1,59 @@
+"""The arq worker: `arq workers.settings.WorkerSettings`.
+
+Clients are opened once at start-up and kept in ctx. Jobs are idempotent; the outbox drain
+locks its rows (SKIP LOCKED), so cron runs on several workers at once stay correct.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from arq import cron, func
+from arq.connections import RedisSettings
+
+from app.config import get_settings
+from app.core.clock import SystemClock
+from app.core.plugin import close_database, open_database, open_search
+from app.core.queue import DRAIN_JOB
+from search.sync import ensure_indexes
+from workers import indexing
+
+log = logging.getLogger(__name__)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = get_settings()
+    ctx.setdefault("settings", settings)
+    ctx.setdefault("clock", SystemClock())
+    ctx["opened_database"] = await open_database(settings)
+    ctx.setdefault("search_engine", open_search(settings))
+    try:
+        rebuilt = await ensure_indexes(ctx["search_engine"], ctx["clock"].now())
+    except Exception as exc:  # Meilisearch may come up later: the drains will retry
+        log.warning("could not check the search indexes at start: %s", exc)
+    else:
+        if rebuilt:
+            log.info("search indexes rebuilt at start: %s", ", ".join(rebuilt))
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.get("owns_search_engine", True) and "search_engine" in ctx:
+        await ctx["search_engine"].close()
+    if ctx.get("opened_database"):
+        await close_database()
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Any]] = [
+        # keep_result=0: a finished drain must not block the next enqueue of its job id.
+        func(indexing.drain_outbox, name=DRAIN_JOB, keep_result=0, max_tries=8),
+    ]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(indexing.drain_outbox_cron, name="drain_outbox_cron", second=0, keep_result=0),
+    ]
+    on_startup = startup
+    on_shutdown = shutdown
+    redis_settings = RedisSettings.from_dsn(get_settings().redis.url)
+    max_jobs = 10
+    job_timeout = 600
