@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH" \
-    LITESTAR_APP=app.main:create_app
+    LITESTAR_APP=app.main:create_app \
+    PYTHONPATH=/srv
 
 RUN pip install --no-cache-dir "uv==0.13.9"
 WORKDIR /srv

@@ -2,6 +2,8 @@
 
 Values are first checked against the pattern of their attribute (enums, slugs, ROME codes),
 then quoted and escaped as a second line of defence: user text never becomes filter syntax.
+The patterns admit no quote and no backslash, so we never depend on how Meilisearch
+un-escapes them (its escaping of quotes in filters has had bugs: meilisearch issue #6493).
 """
 
 from __future__ import annotations
