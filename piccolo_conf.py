@@ -16,5 +16,7 @@ APP_REGISTRY = AppRegistry(
         "app.trainings.piccolo_app",
         "app.outbox.piccolo_app",
         "app.accounts.piccolo_app",
+        "app.alerts.piccolo_app",
+        "app.notices.piccolo_app",
     ]
 )

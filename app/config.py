@@ -112,6 +112,7 @@ class SiteSettings:
     secret_key: str
     admin_token: str
     offer_lifetime_days: int
+    reminder_days: int
 
     @property
     def production(self) -> bool:
@@ -184,6 +185,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             secret_key=_secret(env, "SECRET_KEY", DEV_SECRET_KEY, production, min_len=32),
             admin_token=_secret(env, "ADMIN_API_TOKEN", DEV_ADMIN_TOKEN, production, min_len=8),
             offer_lifetime_days=_int(env, "OFFER_LIFETIME_DAYS", 60, 1, 365),
+            reminder_days=_int(env, "EXPIRY_REMINDER_DAYS", 3, 1, 30),
         ),
     )
 

@@ -48,6 +48,7 @@ os.environ.update(
 
 ADMIN_TOKEN = "test-admin-token"
 DATA_TABLES = (
+    "alert",
     "api_token",
     "outbox_event",
     "training_session",

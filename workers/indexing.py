@@ -7,6 +7,7 @@ from typing import Any
 
 from arq import Retry
 
+from app.core.queue import ALERTS_JOB, alerts_job_id
 from search import sync
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,10 @@ async def drain_outbox(ctx: dict[str, Any]) -> dict[str, Any]:
         job_try = int(ctx.get("job_try", 1))
         log.warning("search sync failed (try %d): %s", job_try, exc)
         raise Retry(defer=backoff(job_try)) from exc
+    if report.upserted["offers"]:
+        # New or changed offers: instant alerts run now rather than at the next minute.
+        queue = ctx["redis"]
+        await queue.enqueue_job(ALERTS_JOB, _job_id=alerts_job_id(queue))
     if report.events:
         log.info(
             "search sync: %d changes, offers +%d -%d, sessions +%d -%d",

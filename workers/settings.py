@@ -17,7 +17,8 @@ from app.core.clock import SystemClock
 from app.core.plugin import close_database, open_database, open_search
 from app.core.queue import DRAIN_JOB
 from search.sync import ensure_indexes
-from workers import indexing
+from workers import alerts, expiry, indexing
+from workers.mail import mailer_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx.setdefault("settings", settings)
     ctx.setdefault("clock", SystemClock())
     ctx["opened_database"] = await open_database(settings)
-    ctx.setdefault("search_engine", open_search(settings))
+    if "search_engine" not in ctx:
+        ctx["search_engine"] = open_search(settings)
+    if "mailer" not in ctx:
+        ctx["mailer"] = mailer_from_settings(ctx["settings"])
     try:
         rebuilt = await ensure_indexes(ctx["search_engine"], ctx["clock"].now())
     except Exception as exc:  # Meilisearch may come up later: the drains will retry
@@ -46,11 +50,33 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 class WorkerSettings:
     functions: ClassVar[list[Any]] = [
-        # keep_result=0: a finished drain must not block the next enqueue of its job id.
+        # keep_result=0: a finished job must not block the next enqueue of its job id.
         func(indexing.drain_outbox, name=DRAIN_JOB, keep_result=0, max_tries=8),
+        func(alerts.send_alert_confirmation, keep_result=0, max_tries=8),
+        func(alerts.run_alerts, keep_result=0, max_tries=8),
+        func(expiry.expire_offers, keep_result=0, max_tries=3),
+        func(expiry.refresh_sessions, keep_result=0, max_tries=3),
     ]
+    # Every cron job is safe to run on several workers at once (rows are locked with SKIP
+    # LOCKED and every email is claimed under a unique constraint), so arq's best-effort
+    # `unique` is not what keeps them correct.
     cron_jobs: ClassVar[list[Any]] = [
         cron(indexing.drain_outbox_cron, name="drain_outbox_cron", second=0, keep_result=0),
+        cron(alerts.run_alerts, name="run_alerts_cron", second=20, keep_result=0),
+        cron(
+            expiry.expire_offers,
+            name="expire_offers_cron",
+            minute=set(range(0, 60, 5)),
+            second=40,
+            keep_result=0,
+        ),
+        cron(
+            expiry.refresh_sessions,
+            name="refresh_sessions_cron",
+            minute={2, 32},
+            second=50,
+            keep_result=0,
+        ),
     ]
     on_startup = startup
     on_shutdown = shutdown

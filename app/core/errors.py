@@ -34,6 +34,10 @@ class DomainError(Exception):
         self.detail = detail
         self.errors = errors or []
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return None
+
 
 class InvalidInput(DomainError):
     """One or more fields break a rule; each FieldError names the field."""
@@ -110,11 +114,11 @@ def _field_of(key: str | None, message: str) -> str:
     if at:
         path = re.sub(r"\[\d+\]", "", at.group(1))
         path = "" if path == "data" else path.removeprefix("data.")
+    elif key and key != "data":
+        path = re.sub(r"\[\d+\]", "", key).removeprefix("data.")
     named = _FIELD_IN_MESSAGE.search(message)
     if named:
-        path = f"{path}.{named.group(1)}" if path else named.group(1)
-    if not path and key and key != "data":
-        path = key
+        path = f"{path}.{named.group(1)}" if path and path != named.group(1) else named.group(1)
     return re.sub(r"\[\d+\]", "", path) or "body"
 
 
@@ -126,6 +130,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
         title=exc.title,
         detail=exc.detail,
         errors=exc.errors,
+        headers=exc.headers,
     )
 
 

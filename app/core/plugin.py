@@ -15,8 +15,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
+from litestar.static_files import create_static_files_router
 from piccolo.engine import engine_finder
 
+from app.alerts.controllers import AlertController
 from app.config import Settings
 from app.core.clock import Clock
 from app.core.dependencies import DEPENDENCIES
@@ -33,6 +35,10 @@ from app.trainings.controllers import (
     SessionSearchController,
     TrainingController,
 )
+from app.web.controllers.alerts import AlertPages
+from app.web.controllers.mailbox import MailboxPages
+from app.web.controllers.offers import OfferLinkPages
+from app.web.templating import STATIC, template_config
 from search.client import SearchEngine, open_engine
 
 log = logging.getLogger(__name__)
@@ -90,7 +96,7 @@ async def after_write(request: Request[Any, Any, Any]) -> None:
 
     A refused write costs one needless, cheap drain; the outbox decides what really changed.
     """
-    if request.method in WRITE_METHODS and request.url.path.startswith("/api/"):
+    if request.method in WRITE_METHODS:
         await request_drain(request.app.state.queue)
 
 
@@ -137,6 +143,7 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.route_handlers.extend(
             [
                 HealthController,
+                AlertController,
                 VocabularyController,
                 PlaceController,
                 TradeController,
@@ -146,8 +153,15 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
                 TrainingController,
                 SessionSearchController,
                 SessionController,
+                AlertPages,
+                OfferLinkPages,
+                MailboxPages,
+                create_static_files_router(
+                    path="/static", directories=[STATIC], include_in_schema=False
+                ),
             ]
         )
+        app_config.template_config = template_config()
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.lifespan.extend([database, search_and_queue])

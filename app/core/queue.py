@@ -19,6 +19,14 @@ def drain_job_id(queue: ArqRedis) -> str:
     return f"{DRAIN_JOB_ID}:{queue.default_queue_name}"
 
 
+ALERTS_JOB = "run_alerts"
+
+
+def alerts_job_id(queue: ArqRedis) -> str:
+    """One pending alert run per queue: syncs in a burst coalesce into one run."""
+    return f"run-alerts:{queue.default_queue_name}"
+
+
 DEFAULT_QUEUE = "arq:queue"
 
 
@@ -34,5 +42,18 @@ async def request_drain(queue: ArqRedis | None) -> bool:
         await queue.enqueue_job(DRAIN_JOB, _job_id=drain_job_id(queue))
     except Exception as exc:  # Redis down: the change is in the outbox, the cron will sync it
         log.warning("could not enqueue the search sync: %s", exc)
+        return False
+    return True
+
+
+async def request_job(queue: ArqRedis | None, name: str, *args: object) -> bool:
+    """Enqueue a job; False when Redis is down (logged)."""
+    if queue is None:
+        log.warning("no job queue: %s%r not enqueued", name, args)
+        return False
+    try:
+        await queue.enqueue_job(name, *args)
+    except Exception as exc:  # Redis down: say so; the caller's data is saved regardless
+        log.warning("could not enqueue %s: %s", name, exc)
         return False
     return True

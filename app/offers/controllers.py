@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from app.core.auth import require_writer
@@ -27,9 +28,13 @@ from app.core.params import (
     TypeAheadFacet,
 )
 from app.core.vocabulary import Contract, Housing, Massif, OfferStatus, Season
+from app.notices import services as notices
 from app.offers import schemas, search, services
 
 SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
+
+
+RenewToken = Annotated[str, QueryParameter(min_length=10, max_length=2000)]
 
 
 class OfferController(Controller):
@@ -125,6 +130,18 @@ class OfferController(Controller):
         row = await services.renew(
             offer_id, expires_at, writer, clock.now(), settings.site.offer_lifetime_days
         )
+        return services.to_schema(row)
+
+    @post(
+        "/renew-by-link",
+        operation_id="renewOfferByLink",
+        status_code=HTTP_200_OK,
+    )
+    async def renew_by_link(
+        self, token: RenewToken, clock: CurrentClock, settings: AppSettings
+    ) -> schemas.Offer:
+        """Renew an offer from the signed link of its reminder or expiry email."""
+        row = await notices.renew_by_link(token, settings, clock.now())
         return services.to_schema(row)
 
     @post(

@@ -431,3 +431,34 @@ async def list_sessions(page: PageRequest, filters: SessionFilters) -> Page[sche
         .offset(page.offset)
     )
     return Page.of([session_to_schema(r) for r in rows], int(await count), page)
+
+
+async def refresh_statuses(clock: Clock) -> int:
+    """Close sessions at their deadline or when full, reopen them when a seat frees before
+    the deadline, archive past ones; each change goes through the outbox."""
+    from app.core.clock import today
+
+    day = today(clock)
+    now = clock.now()
+    changed = 0
+    rows = await TrainingSession.select(
+        TrainingSession.id,
+        TrainingSession.status,
+        TrainingSession.seats_total,
+        TrainingSession.seats_taken,
+        TrainingSession.registration_deadline,
+        TrainingSession.end_date,
+    ).where(TrainingSession.status.not_in([SessionStatus.CANCELLED, SessionStatus.ARCHIVED]))
+    for row in rows:
+        status = session_status(
+            SessionStatus(row["status"]),
+            row["seats_total"],
+            row["seats_taken"],
+            row["registration_deadline"],
+            row["end_date"],
+            day,
+        )
+        if status != row["status"]:
+            await _write_session(row["id"], {"status": status.value, "updated_at": now}, now)
+            changed += 1
+    return changed

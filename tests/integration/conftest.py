@@ -12,7 +12,12 @@ import pytest
 from arq.connections import ArqRedis
 from httpx import ASGITransport, AsyncClient
 
+from app.core.clock import FrozenClock
+from search.client import SearchEngine
+from search.indexes import ALL
+from search.sync import ensure_indexes
 from tests.conftest import ADMIN_TOKEN
+from tests.meilisearch_server import MeilisearchServer
 
 TEST_QUEUE = f"arq:test:{os.getpid()}"
 
@@ -161,3 +166,23 @@ def session_body(training_id: int, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+@pytest.fixture
+async def engine(
+    meilisearch_server: MeilisearchServer, clean: None, clock: FrozenClock
+) -> AsyncIterator[SearchEngine]:
+    """A client on empty indexes built with the code's settings."""
+    from app.config import get_settings
+    from app.core.plugin import open_search
+
+    search_engine = open_search(get_settings())
+    # Building indexes takes seconds (settings); emptying them takes milliseconds.
+    if not await ensure_indexes(search_engine, clock.now()):
+        for spec in ALL:
+            task = await search_engine.index(spec).delete_all_documents()
+            await search_engine.client.wait_for_task(task.task_uid)
+    try:
+        yield search_engine
+    finally:
+        await search_engine.close()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
-
-import pytest
 
 from app.core.auth import Principal
 from app.core.clock import FrozenClock
@@ -14,31 +11,9 @@ from app.offers import schemas as offer_schemas
 from app.offers import services as offers
 from app.offers.tables import Offer
 from search.client import SearchEngine
-from search.indexes import ALL
-from search.sync import drain_outbox, ensure_indexes
-from tests.meilisearch_server import MeilisearchServer
+from search.sync import drain_outbox
 
 ADMIN = Principal(organisation_id=None, admin=True)
-
-
-@pytest.fixture
-async def engine(
-    meilisearch_server: MeilisearchServer, clean: None, clock: FrozenClock
-) -> AsyncIterator[SearchEngine]:
-    """A client on empty indexes built with the code's settings."""
-    from app.config import get_settings
-    from app.core.plugin import open_search
-
-    search_engine = open_search(get_settings())
-    # Building indexes takes seconds (settings); emptying them takes milliseconds.
-    if not await ensure_indexes(search_engine, clock.now()):
-        for spec in ALL:
-            task = await search_engine.index(spec).delete_all_documents()
-            await search_engine.client.wait_for_task(task.task_uid)
-    try:
-        yield search_engine
-    finally:
-        await search_engine.close()
 
 
 async def sync(engine: SearchEngine, clock: FrozenClock) -> None:

@@ -1,0 +1,78 @@
+"""Alert jobs: confirmation emails and alert runs; thin wrappers over app.alerts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq import Retry
+
+from app.alerts import matching
+from app.alerts.services import is_confirmed, links
+from app.alerts.tables import Alert
+from app.core.delivery import Undeliverable
+from workers.indexing import backoff
+from workers.mail import Email, PermanentMailError, TemporaryMailError, render
+
+log = logging.getLogger(__name__)
+
+
+def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail clients POST to the link."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+async def send_alert_confirmation(ctx: dict[str, Any], alert_id: int) -> str | None:
+    """The one email an unconfirmed address ever gets: the confirmation link."""
+    alert = await Alert.objects().where(Alert.id == alert_id).first()
+    if alert is None or is_confirmed(alert):  # gone, or confirmed meanwhile
+        return None
+    now = ctx["clock"].now()
+    urls = links(alert, ctx["settings"], now)
+    email = render("alert_confirm", {"urls": urls, "frequency": alert.frequency}, to=alert.email)
+    try:
+        return await _send(ctx, email)
+    except PermanentMailError as exc:  # a mistyped address: nothing to retry
+        log.warning("confirmation for alert %s undeliverable: %s", alert_id, exc)
+        return None
+
+
+async def _send(ctx: dict[str, Any], email: Email) -> str:
+    try:
+        message_id: str = await ctx["mailer"].send(email)
+    except TemporaryMailError as exc:
+        job_try = int(ctx.get("job_try", 1))
+        log.warning("mail to %s deferred (try %d): %s", email.to, job_try, exc)
+        raise Retry(defer=backoff(job_try)) from exc
+    return message_id
+
+
+def alert_sender(ctx: dict[str, Any]) -> matching.SendAlert:
+    async def send(alert: Alert, offers: list[dict[str, Any]], urls: dict[str, str]) -> str:
+        email = render(
+            "alert_digest",
+            {"offers": offers, "urls": urls, "frequency": alert.frequency},
+            to=alert.email,
+            headers=unsubscribe_headers(urls["unsubscribe"]),
+        )
+        try:
+            message_id: str = await ctx["mailer"].send(email)
+        except PermanentMailError as exc:
+            raise Undeliverable(str(exc)) from exc
+        return message_id
+
+    return send
+
+
+async def run_alerts(ctx: dict[str, Any]) -> dict[str, int]:
+    """Run every due alert (instant ones after each sync, daily and weekly on schedule)."""
+    try:
+        return await matching.run_due_alerts(
+            ctx["search_engine"], ctx["settings"], ctx["clock"].now(), alert_sender(ctx)
+        )
+    except matching.AlertRunError as exc:
+        job_try = int(ctx.get("job_try", 1))
+        raise Retry(defer=backoff(job_try)) from exc
