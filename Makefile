@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)
 
 RUN := $(UV) run --frozen
 
-.PHONY: help install preflight migrate seed demo run reindex worker test lint format bench clean
+.PHONY: help install preflight migrate seed demo run reindex worker browser test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -50,7 +50,10 @@ reindex: install ## Rebuild the search indexes from the database (Meilisearch mu
 worker: install ## Run the arq worker alone
 	@$(RUN) arq workers.settings.WorkerSettings
 
-test: preflight ## Install everything and run the test suite (T=path to narrow it)
+browser: ## Install Debian's chromium for the browser tests (apt-get, when missing)
+	@scripts/install_chromium.sh
+
+test: preflight browser ## Install everything and run the test suite (T=path to narrow it)
 	@$(RUN) pytest $(T) $(PYTEST_ARGS)
 
 lint: install ## ruff and mypy

@@ -129,10 +129,12 @@ def main() -> int:
         return 1
     host = os.environ.get("HOST", "127.0.0.1")
     processes: dict[str, subprocess.Popen[bytes]] = {}
-    stopping = threading.Event()
+    # A plain flag: a handler that took a lock (threading.Event.set) could deadlock with the
+    # main thread holding that same lock in Event.wait.
+    stopping = [False]
 
     def on_signal(signum: int, _: object) -> None:
-        stopping.set()
+        stopping[0] = True
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -160,14 +162,14 @@ def main() -> int:
         f"  Meilisearch:     {settings.search.url}\n  Ctrl-C stops everything.\n"
     )
     code = 0
-    while not stopping.is_set():
+    while not stopping[0]:
         for name, process in processes.items():
             if process.poll() is not None:
                 print(f"{name} stopped (exit code {process.returncode}); stopping the others.")
                 code = process.returncode or 1
-                stopping.set()
+                stopping[0] = True
                 break
-        stopping.wait(0.5)
+        time.sleep(0.5)
     stop_all(processes)
     return code
 

@@ -9,7 +9,6 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CO
 from app.alerts import schemas, services
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.params import Id
-from app.core.queue import request_job
 
 Token = Annotated[str, QueryParameter(min_length=10, max_length=2000, description="Signed link")]
 
@@ -26,11 +25,7 @@ class AlertController(Controller):
         clock: CurrentClock,
     ) -> schemas.Subscribed:
         """Save a search; a confirmation email is sent (double opt-in). No account needed."""
-        now = clock.now()
-        row = await services.subscribe(data, now)
-        if not services.is_confirmed(row):
-            await services.mark_confirmation_sent(row.id, now)
-            await request_job(request.app.state.queue, "send_alert_confirmation", row.id)
+        await services.subscribe_and_confirm(data, clock.now(), request.app.state.queue)
         return schemas.Subscribed(
             status="pending",
             detail="Si cette adresse est valide, un e-mail de confirmation va lui être envoyé.",

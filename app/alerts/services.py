@@ -8,12 +8,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
+from arq.connections import ArqRedis
 
 from app.alerts import schemas
 from app.alerts.schemas import Frequency
 from app.alerts.tables import Alert
 from app.config import Settings
 from app.core.errors import DomainError, InvalidInput, NotFound
+from app.core.queue import request_job
 from app.core.signing import BadLink, BadSignature, sign, unsign
 from app.core.validation import email_problem
 from app.offers.search import OfferSearch, to_query
@@ -114,6 +116,17 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
         updated_at=now,
     )
     await row.save()
+    return row
+
+
+async def subscribe_and_confirm(
+    data: schemas.AlertCreate, now: datetime, queue: ArqRedis | None
+) -> Alert:
+    """Subscribe, and unless already confirmed, have the confirmation email sent."""
+    row = await subscribe(data, now)
+    if not is_confirmed(row):
+        await mark_confirmation_sent(row.id, now)
+        await request_job(queue, "send_alert_confirmation", row.id)
     return row
 
 

@@ -15,7 +15,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
-from litestar.static_files import create_static_files_router
 from piccolo.engine import engine_finder
 
 from app.alerts.controllers import AlertController
@@ -26,6 +25,7 @@ from app.core.errors import EXCEPTION_HANDLERS
 from app.core.health import HealthController
 from app.core.queue import open_queue, request_drain
 from app.core.reference import VocabularyController
+from app.core.security import security_headers
 from app.offers.controllers import OfferController, OfferSearchController
 from app.organisations.controllers import OrganisationController
 from app.places.controllers import PlaceController
@@ -35,10 +35,8 @@ from app.trainings.controllers import (
     SessionSearchController,
     TrainingController,
 )
-from app.web.controllers.alerts import AlertPages
-from app.web.controllers.mailbox import MailboxPages
-from app.web.controllers.offers import OfferLinkPages
-from app.web.templating import STATIC, template_config
+from app.web.routes import web_routes
+from app.web.templating import template_config
 from search.client import SearchEngine, open_engine
 
 log = logging.getLogger(__name__)
@@ -153,15 +151,11 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
                 TrainingController,
                 SessionSearchController,
                 SessionController,
-                AlertPages,
-                OfferLinkPages,
-                MailboxPages,
-                create_static_files_router(
-                    path="/static", directories=[STATIC], include_in_schema=False
-                ),
+                *web_routes(),
             ]
         )
         app_config.template_config = template_config()
+        app_config.middleware.append(security_headers(settings))
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.lifespan.extend([database, search_and_queue])

@@ -383,3 +383,56 @@ async def list_page(
         count = count.where(condition)
     rows = await query.order_by(Offer.id, ascending=False).limit(page.page_size).offset(page.offset)
     return Page.of([to_schema(r) for r in rows], int(await count), page)
+
+
+async def get_public_by_slug(slug: str) -> Offer:
+    """An offer the public may have seen: live, or once live (filled, expired, archived)."""
+    row = await (
+        Offer.objects(*RELATED)
+        .where((Offer.slug == slug) & (Offer.status != OfferStatus.DRAFT.value))
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No offer {slug}")
+    return row
+
+
+def is_live(row: Offer, now: datetime) -> bool:
+    expires: datetime | None = row.expires_at
+    return row.status == OfferStatus.PUBLISHED and expires is not None and expires > now
+
+
+async def other_live_offers(
+    organisation_id: int, exclude_id: int, now: datetime, limit: int = 5
+) -> list[Offer]:
+    """The organisation's other live offers, newest first."""
+    return await (
+        Offer.objects(Offer.place)
+        .where(visible(now) & (Offer.organisation == organisation_id) & (Offer.id != exclude_id))
+        .order_by(Offer.published_at, ascending=False)
+        .limit(limit)
+    )
+
+
+async def live_of_organisation(organisation_id: int, now: datetime) -> list[Offer]:
+    """An employer's live offers, most recently published first, for its public page."""
+    return (
+        await Offer.objects(*RELATED)
+        .where(visible(now) & (Offer.organisation == organisation_id))
+        .order_by(Offer.published_at, ascending=False)
+        .order_by(Offer.id, ascending=False)
+    )
+
+
+async def live_for_sitemap(now: datetime) -> list[dict[str, Any]]:
+    """Every live offer's slug and last change, with its employer's slug and last change."""
+    return await (
+        Offer.select(
+            Offer.slug,
+            Offer.updated_at,
+            Offer.organisation._.slug.as_alias("organisation_slug"),
+            Offer.organisation._.updated_at.as_alias("organisation_updated_at"),
+        )
+        .where(visible(now))
+        .order_by(Offer.id)
+    )

@@ -171,3 +171,16 @@ async def list_page(
         count = count.where(condition)
     rows = await query.order_by(Organisation.name).limit(page.page_size).offset(page.offset)
     return Page.of([to_schema(r) for r in rows], int(await count), page)
+
+
+async def get_public(slug: str, kind: OrganisationKind) -> Organisation:
+    """The organisation behind a public page: an employer's on /employeurs/, a school's on
+    /ecoles/ (the other kind is not found there)."""
+    row = (
+        await Organisation.objects(Organisation.place)
+        .where((Organisation.slug == slug) & (Organisation.kind == kind.value))
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No {kind.value} with slug {slug!r}")
+    return row

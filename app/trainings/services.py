@@ -462,3 +462,90 @@ async def refresh_statuses(clock: Clock) -> int:
             await _write_session(row["id"], {"status": status.value, "updated_at": now}, now)
             changed += 1
     return changed
+
+
+# --- public pages ------------------------------------------------------------------------------
+
+LISTED_STATUSES = (SessionStatus.OPEN.value, SessionStatus.FULL.value)
+
+
+def shown_status(row: TrainingSession, day: date) -> SessionStatus:
+    """The status a public page shows: the stored one, brought up to date for `day`.
+
+    The cron refreshes statuses twice an hour; a page never says "open" past the deadline.
+    """
+    return session_status(
+        SessionStatus(row.status),
+        row.seats_total,
+        row.seats_taken,
+        row.registration_deadline,
+        row.end_date,
+        day,
+    )
+
+
+async def get_training_by_slug(slug: str) -> Training:
+    """A training and its school, for the training's public page."""
+    row = await Training.objects(Training.organisation).where(Training.slug == slug).first()
+    if row is None:
+        raise NotFound(f"No training with slug {slug!r}")
+    return row
+
+
+async def _sessions_with_places(training_ids: list[int], condition: Any) -> list[TrainingSession]:
+    if not training_ids:
+        return []
+    return (
+        await TrainingSession.objects(TrainingSession.place)
+        .where(TrainingSession.training.is_in(training_ids) & condition)
+        .order_by(TrainingSession.start_date)
+        .order_by(TrainingSession.id)
+    )
+
+
+async def sessions_not_over(training_ids: list[int], day: date) -> list[TrainingSession]:
+    """The sessions of these trainings that end on or after `day`, by start date, with places."""
+    return await _sessions_with_places(training_ids, TrainingSession.end_date >= day)
+
+
+async def school_catalogue(
+    organisation_id: int, day: date
+) -> list[tuple[Training, list[TrainingSession]]]:
+    """A school's trainings by title, each with its upcoming sessions (starting on or after
+    `day`, not cancelled)."""
+    trainings = (
+        await Training.objects()
+        .where(Training.organisation == organisation_id)
+        .order_by(Training.title)
+        .order_by(Training.id)
+    )
+    sessions = await _sessions_with_places(
+        [t.id for t in trainings],
+        (TrainingSession.start_date >= day)
+        & (TrainingSession.status != SessionStatus.CANCELLED.value),
+    )
+    by_training: dict[int, list[TrainingSession]] = {t.id: [] for t in trainings}
+    for session in sessions:
+        by_training[session.training].append(session)
+    return [(t, by_training[t.id]) for t in trainings]
+
+
+async def listed_training_sessions(day: date) -> list[dict[str, Any]]:
+    """The open or full sessions starting on or after `day`: training slug, school slug and
+    the times they last changed (one row per session; the sitemap groups them)."""
+    return await (
+        TrainingSession.select(
+            TrainingSession.training._.slug.as_alias("training_slug"),
+            TrainingSession.training._.updated_at.as_alias("training_updated_at"),
+            TrainingSession.updated_at,
+            TrainingSession.training._.organisation._.slug.as_alias("organisation_slug"),
+            TrainingSession.training._.organisation._.updated_at.as_alias(
+                "organisation_updated_at"
+            ),
+        )
+        .where(
+            TrainingSession.status.is_in(list(LISTED_STATUSES))
+            & (TrainingSession.start_date >= day)
+        )
+        .order_by(TrainingSession.training._.slug)
+    )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
 from app.core.errors import DomainError
+
+PUBLIC_CACHE = CacheControlHeader(public=True, max_age=300)
 
 
 def page(name: str, status_code: int = 200, **context: Any) -> Template:
@@ -15,4 +18,16 @@ def page(name: str, status_code: int = 200, **context: Any) -> Template:
 
 def problem_page(error: DomainError) -> Template:
     """The French page for a refused request (the API answers problem details instead)."""
-    return page("message.html", status_code=error.status, kind=error.kind, detail=error.detail)
+    return uncached(
+        page("message.html", status_code=error.status, kind=error.kind, detail=error.detail)
+    )
+
+
+def uncached(response: Template) -> Template:
+    """Errors and refusals must not be kept by caches for the 5 minutes pages are."""
+    response.headers[CacheControlHeader.HEADER_NAME] = "no-store"
+    return response
+
+
+def not_found_page() -> Template:
+    return uncached(page("message.html", status_code=404, kind="not-found", detail=None))

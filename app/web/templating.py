@@ -60,6 +60,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
     )
     env.filters.update({"date_fr": date_fr, "money": money})
     env.globals.update({"label": label})

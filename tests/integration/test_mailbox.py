@@ -17,6 +17,8 @@ from app.config import Settings, get_settings
 from app.main import create_app
 from workers.mail import CaptureMailer, mailer_from_settings, render
 
+OUR_SCRIPTS = ["/static/vendor/htmx-2.0.8.min.js", "/static/site.js"]
+
 
 @asynccontextmanager
 async def site(settings: Settings) -> AsyncIterator[AsyncClient]:
@@ -69,13 +71,14 @@ async def test_captured_messages_are_listed_and_readable(tmp_path: Path) -> None
         tree = lxml_html.fromstring(inbox.text)
         [row] = tree.cssselect("tbody tr")
         assert "rh@example.fr" in row.text_content()
-        assert not tree.cssselect("script")  # the hostile subject is text, not markup
+        # The hostile subject is text, not markup: only the site's own scripts are there.
+        assert [e.get("src") for e in tree.cssselect("script")] == OUR_SCRIPTS
         href = row.cssselect("a")[0].get("href")
         assert href == f"/dev/mail/{path.name}"
         one = await http.get(href)
         assert one.status_code == 200
         page = lxml_html.fromstring(one.text)
-        assert not page.cssselect("script")
+        assert [e.get("src") for e in page.cssselect("script")] == OUR_SCRIPTS
         assert "/offres/prolonger?token=abc" in page.cssselect("pre.mail-text")[0].text_content()
         assert (await http.get("/dev/mail/nothing-here.eml")).status_code == 404
         assert (await http.get("/dev/mail/..%2F..%2Fetc%2Fpasswd")).status_code == 404
