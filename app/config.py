@@ -42,6 +42,13 @@ def _url(env: dict[str, str], name: str, default: str, schemes: tuple[str, ...])
     return value
 
 
+def _key_prefix(env: dict[str, str]) -> str:
+    prefix = env.get("REDIS_KEY_PREFIX", "emploi-montagne").strip()
+    if not prefix or not prefix.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(f"REDIS_KEY_PREFIX: expected letters, digits, '-' or '_', got {prefix!r}")
+    return prefix
+
+
 def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name, str(default)).strip()
     try:
@@ -87,6 +94,10 @@ class DatabaseSettings:
 @dataclass(frozen=True)
 class RedisSettings:
     url: str
+    # Prefix of the keys the app itself writes (sessions, rate-limit counters).
+    key_prefix: str
+    # Requests a minute one client may make to the search API (0: no limit).
+    search_rate_per_minute: int
 
 
 @dataclass(frozen=True)
@@ -161,7 +172,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             pool_max=_int(env, "DATABASE_POOL_MAX", 10, max(pool_min, 1), 200),
         ),
         redis=RedisSettings(
-            url=_url(env, "REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss"))
+            url=_url(env, "REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss")),
+            key_prefix=_key_prefix(env),
+            search_rate_per_minute=_int(env, "SEARCH_RATE_PER_MINUTE", 300, 0, 1_000_000),
         ),
         search=SearchSettings(
             url=_url(env, "MEILISEARCH_URL", "http://127.0.0.1:7700", ("http", "https")),

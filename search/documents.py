@@ -55,8 +55,12 @@ def _place_fields(place: Place) -> dict[str, Any]:
 
 
 def offer_is_public(row: Offer, now: datetime) -> bool:
+    """Published, not expired, and its organisation verified by staff."""
     return (
-        row.status == OfferStatus.PUBLISHED and row.expires_at is not None and row.expires_at > now
+        row.status == OfferStatus.PUBLISHED
+        and row.expires_at is not None
+        and row.expires_at > now
+        and bool(row.organisation.verified)
     )
 
 

@@ -233,7 +233,11 @@ async def drain_outbox(
 async def _all_public_offer_ids(now: datetime) -> list[int]:
     rows = (
         await Offer.select(Offer.id)
-        .where((Offer.status == "published") & (Offer.expires_at > now))
+        .where(
+            (Offer.status == "published")
+            & (Offer.expires_at > now)
+            & (Offer.organisation._.verified.eq(True))
+        )
         .order_by(Offer.id)
     )
     return [r["id"] for r in rows]

@@ -32,6 +32,12 @@ from tests.meilisearch_server import MeilisearchServer, free_port  # noqa: E402
 
 MEILISEARCH_KEY = "test-meilisearch-master-key-0123456789"
 MEILISEARCH_PORT = free_port()
+REDIS_PREFIX = f"em-test-{os.getpid()}"
+# The live server's Redis (browser and fuzz tests): the configured server, database 14, so
+# that the jobs it enqueues never reach a development worker.
+LIVE_SERVER_REDIS = urlunsplit(
+    urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))._replace(path="/14")
+)
 
 os.environ.update(
     {
@@ -43,11 +49,19 @@ os.environ.update(
         "SECRET_KEY": "test-secret-key-0123456789-0123456789",
         "ENV_FILE": str(ROOT / "tests" / "no.env"),
         "MAIL_CAPTURE_DIR": str(ROOT / "test-artifacts" / "mail"),
+        # Keys of the suite's own (removed by `clean`); the search API is not limited here,
+        # the rate-limit tests set their own limits.
+        "REDIS_KEY_PREFIX": REDIS_PREFIX,
+        "SEARCH_RATE_PER_MINUTE": "0",
     }
 )
 
 ADMIN_TOKEN = "test-admin-token"
 DATA_TABLES = (
+    "audit_event",
+    "invitation",
+    "membership",
+    "app_user",
     "alert",
     "api_token",
     "outbox_event",
@@ -121,6 +135,23 @@ async def clean(database: str) -> None:
     engine = engine_finder()
     assert engine is not None
     await engine.run_ddl(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
+    await forget_redis_keys()
+
+
+async def forget_redis_keys() -> None:
+    """Sessions and rate-limit counters of the suite (its own key prefix) from earlier tests."""
+    from redis.asyncio import Redis
+
+    from app.config import get_settings
+
+    for url in (get_settings().redis.url, LIVE_SERVER_REDIS):
+        client = Redis.from_url(url)
+        try:
+            keys = [k async for k in client.scan_iter(match=f"{REDIS_PREFIX}:*", count=1000)]
+            if keys:
+                await client.delete(*keys)
+        finally:
+            await client.aclose()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from app.core.clock import SystemClock
 from app.core.plugin import close_database, open_database, open_search
 from app.core.queue import DRAIN_JOB
 from search.sync import ensure_indexes
-from workers import alerts, expiry, indexing
+from workers import accounts, alerts, expiry, indexing
 from workers.mail import mailer_from_settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class WorkerSettings:
         func(indexing.drain_outbox, name=DRAIN_JOB, keep_result=0, max_tries=8),
         func(alerts.send_alert_confirmation, keep_result=0, max_tries=8),
         func(alerts.run_alerts, keep_result=0, max_tries=8),
+        func(accounts.send_account_email, keep_result=0, max_tries=8),
         func(expiry.expire_offers, keep_result=0, max_tries=3),
         func(expiry.refresh_sessions, keep_result=0, max_tries=3),
     ]

@@ -72,3 +72,12 @@ async def resolve(token: str, admin_token: str, now: datetime) -> Principal | No
     if row["organisation"] is None:
         return Principal(organisation_id=None, admin=True, token_id=row["id"])
     return Principal(organisation_id=row["organisation"], token_id=row["id"])
+
+
+async def tokens_of(organisation_id: int) -> list[ApiToken]:
+    """Every token of an organisation, revoked ones included, newest first (its space)."""
+    return (
+        await ApiToken.objects()
+        .where(ApiToken.organisation == organisation_id)
+        .order_by(ApiToken.id, ascending=False)
+    )

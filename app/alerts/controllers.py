@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from app.alerts import schemas, services
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.params import Id
+from app.core.ratelimit import alert_rate_guard
 
 Token = Annotated[str, QueryParameter(min_length=10, max_length=2000, description="Signed link")]
 
@@ -17,7 +19,13 @@ class AlertController(Controller):
     path = "/api/alerts"
     tags = ["alerts"]
 
-    @post("/", operation_id="subscribeAlert", status_code=HTTP_202_ACCEPTED)
+    @post(
+        "/",
+        operation_id="subscribeAlert",
+        status_code=HTTP_202_ACCEPTED,
+        guards=[alert_rate_guard],
+        responses={429: ResponseSpec(None, description="Too many subscriptions from this client")},
+    )
     async def subscribe(
         self,
         request: Request[Any, Any, Any],

@@ -35,6 +35,36 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
         report = run_with_database(settings, load_demo(clock, seed=seed_value))
         click.echo(report)
 
+    @cli.group(name="accounts")
+    def accounts_group() -> None:
+        """People who sign in on the site."""
+
+    @accounts_group.command(name="create-staff")
+    @click.argument("email")
+    def create_staff(email: str) -> None:
+        """Create a staff account (moderation) with a generated password, printed once."""
+        import secrets
+
+        from app.accounts import users
+        from app.accounts.tables import User
+
+        password = secrets.token_urlsafe(12)
+
+        async def job() -> None:
+            address = users.normalised_email(email)
+            existing = await users.by_email(address)
+            if existing is not None:
+                await User.update({User.staff: True}).where(User.id == existing.id)
+                click.echo(f"{address} already has an account: it is now staff")
+                return
+            user = await users.create_user(address, password, "", clock.now())
+            await User.update({User.staff: True, User.email_verified_at: clock.now()}).where(
+                User.id == user.id
+            )
+            click.echo(f"staff account {address} created; password (shown once): {password}")
+
+        run_with_database(settings, job())
+
     @cli.group(name="search")
     def search_group() -> None:
         """Meilisearch: rebuild indexes, sync the outbox."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import AsyncGenerator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,10 +12,13 @@ from typing import Any
 from click import Group
 from litestar import Litestar, Request
 from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
+from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
 
 from app.alerts.controllers import AlertController
@@ -36,10 +40,17 @@ from app.trainings.controllers import (
     TrainingController,
 )
 from app.web.routes import web_routes
+from app.web.session import NOT_ACCOUNT_PAGES
 from app.web.templating import template_config
 from search.client import SearchEngine, open_engine
 
 log = logging.getLogger(__name__)
+
+# The session and CSRF middlewares skip every path but the account pages; Litestar's check
+# for a pattern that skips everything tries "/" and one other path, so it warns wrongly.
+warnings.filterwarnings(
+    "ignore", message=r"Middleware '\w+' exclude pattern .* greedily matches all paths"
+)
 
 API_DESCRIPTION = """
 The JSON API of Emploi Montagne, the job board and training catalogue of the French
@@ -156,6 +167,33 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         )
         app_config.template_config = template_config()
         app_config.middleware.append(security_headers(settings))
+        secure_cookies = settings.site.base_url.startswith("https://")
+        # Sessions (Redis) and CSRF tokens on the account pages only: public pages stay
+        # cookie-free, hence cacheable; the API authenticates with bearer tokens.
+        app_config.stores = {
+            "sessions": RedisStore.with_client(
+                url=settings.redis.url, namespace=f"{settings.redis.key_prefix}:sessions"
+            )
+        }
+        app_config.middleware.append(
+            ServerSideSessionConfig(
+                key="em_session",
+                store="sessions",
+                max_age=14 * 24 * 3600,
+                secure=secure_cookies,
+                httponly=True,
+                samesite="lax",
+                exclude=[NOT_ACCOUNT_PAGES],
+            ).middleware
+        )
+        app_config.csrf_config = CSRFConfig(
+            secret=settings.site.secret_key,
+            cookie_name="em_csrf",
+            cookie_secure=secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=[NOT_ACCOUNT_PAGES],
+        )
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.lifespan.extend([database, search_and_queue])

@@ -42,12 +42,14 @@ class DemoReport:
     offers: int = 0
     trainings: int = 0
     sessions: int = 0
+    accounts: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"demo data: {self.organisations} organisations, {self.offers} offers, "
-            f"{self.trainings} trainings, {self.sessions} sessions added"
+            f"{self.trainings} trainings, {self.sessions} sessions, "
+            f"{self.accounts} accounts added"
             + (f" ({len(self.skipped)} organisations already there)" if self.skipped else "")
         )
 
@@ -278,4 +280,47 @@ async def load_demo(clock: Clock, seed: int = 2026) -> DemoReport:
         assert place is not None
         massif_places = await Place.objects().where(Place.massif == place.massif)
         report.sessions += await _sessions_for(training, place, clock, rng, massif_places)
+    report.accounts = await _demo_accounts(clock)
     return report
+
+
+# Development accounts, listed in the README: never created in production.
+DEMO_STAFF = ("equipe@emploi-montagne.localhost", "montagne-equipe-2026")
+DEMO_EMPLOYER = ("employeur@emploi-montagne.localhost", "montagne-employeur-2026")
+DEMO_SCHOOL = ("ecole@emploi-montagne.localhost", "montagne-ecole-2026")
+
+
+async def _demo_accounts(clock: Clock) -> int:
+    """A staff member, and a member of the first demo employer and school (idempotent)."""
+    from app.accounts import users
+    from app.accounts.tables import Membership, User
+
+    now = clock.now()
+    made = 0
+    employer = (
+        await Organisation.objects()
+        .where(Organisation.kind == "employer")
+        .order_by(Organisation.id)
+        .first()
+    )
+    school = (
+        await Organisation.objects()
+        .where(Organisation.kind == "school")
+        .order_by(Organisation.id)
+        .first()
+    )
+    for (email, password), organisation, staff in (
+        (DEMO_STAFF, None, True),
+        (DEMO_EMPLOYER, employer, False),
+        (DEMO_SCHOOL, school, False),
+    ):
+        if await users.by_email(email) is not None:
+            continue
+        user = await users.create_user(email, password, "", now)
+        await User.update({User.email_verified_at: now, User.staff: staff}).where(
+            User.id == user.id
+        )
+        if organisation is not None:
+            await Membership(user=user.id, organisation=organisation.id, role="owner").save()
+        made += 1
+    return made

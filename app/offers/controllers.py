@@ -27,6 +27,7 @@ from app.core.params import (
     Slugs,
     TypeAheadFacet,
 )
+from app.core.ratelimit import search_rate_guard
 from app.core.vocabulary import Contract, Housing, Massif, OfferStatus, Season
 from app.notices import services as notices
 from app.offers import schemas, search, services
@@ -178,6 +179,7 @@ class OfferController(Controller):
 class OfferSearchController(Controller):
     path = "/api/offers/search"
     tags = ["search"]
+    guards = [search_rate_guard]
 
     @get("/", operation_id="searchOffers")
     async def search_offers(

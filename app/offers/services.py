@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -321,8 +321,13 @@ async def expire(offer_id: int, now: datetime) -> bool:
 
 
 def visible(now: datetime) -> Where | Any:
-    """The offers the public may see: published and not past their expiry."""
-    return (Offer.status == OfferStatus.PUBLISHED.value) & (Offer.expires_at > now)
+    """The offers the public may see: published, not past their expiry, of a verified
+    organisation (staff vet who posts)."""
+    return (
+        (Offer.status == OfferStatus.PUBLISHED.value)
+        & (Offer.expires_at > now)
+        & (Offer.organisation._.verified.eq(True))
+    )
 
 
 def due_for_expiry(now: datetime) -> Any:
@@ -348,7 +353,7 @@ async def get_visible_to(offer_id: int, principal: Principal | None, now: dateti
     row = await get(offer_id)
     if principal is not None and principal.may_act_for(row.organisation.id):
         return row
-    if row.status == OfferStatus.PUBLISHED and row.expires_at and row.expires_at > now:
+    if is_live(row, now):
         return row
     raise NotFound(f"No offer {offer_id}")
 
@@ -389,7 +394,11 @@ async def get_public_by_slug(slug: str) -> Offer:
     """An offer the public may have seen: live, or once live (filled, expired, archived)."""
     row = await (
         Offer.objects(*RELATED)
-        .where((Offer.slug == slug) & (Offer.status != OfferStatus.DRAFT.value))
+        .where(
+            (Offer.slug == slug)
+            & (Offer.status != OfferStatus.DRAFT.value)
+            & (Offer.organisation._.verified.eq(True))
+        )
         .first()
     )
     if row is None:
@@ -398,8 +407,14 @@ async def get_public_by_slug(slug: str) -> Offer:
 
 
 def is_live(row: Offer, now: datetime) -> bool:
+    """What `visible` selects, for one loaded offer (its organisation loaded with it)."""
     expires: datetime | None = row.expires_at
-    return row.status == OfferStatus.PUBLISHED and expires is not None and expires > now
+    return (
+        row.status == OfferStatus.PUBLISHED
+        and expires is not None
+        and expires > now
+        and bool(row.organisation.verified)
+    )
 
 
 async def other_live_offers(
@@ -436,3 +451,64 @@ async def live_for_sitemap(now: datetime) -> list[dict[str, Any]]:
         .where(visible(now))
         .order_by(Offer.id)
     )
+
+
+# --- the organisation space ------------------------------------------------------------------
+
+
+async def alert_email_counts(offer_ids: list[int]) -> dict[int, int]:
+    """How many alert emails included each offer (only sends the mail server accepted)."""
+    from piccolo.query.functions.aggregate import Count
+
+    from app.alerts.tables import AlertSend  # alerts build on offers, not the other way round
+
+    if not offer_ids:
+        return {}
+    rows = (
+        await AlertSend.select(AlertSend.offer, Count(AlertSend.id, alias="sends"))
+        .where(AlertSend.offer.is_in(offer_ids) & AlertSend.sent_at.is_not_null())
+        .group_by(AlertSend.offer)
+    )
+    return {r["offer"]: r["sends"] for r in rows}
+
+
+def _a_year_later(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+async def duplicate(offer_id: int, principal: Principal, today: date, now: datetime) -> Offer:
+    """A new draft copying an offer: last season's offer for the new season. Past dates move
+    on by a year (as many years as it takes for the start not to be past), keeping the span."""
+    row = await get_for_change(offer_id, principal)
+    start: date = row.start_date
+    end: date | None = row.end_date
+    while start < today:
+        start, end = _a_year_later(start), _a_year_later(end) if end else None
+    copy = to_schema(row)
+    data = schemas.OfferCreate(
+        organisation_id=row.organisation.id,
+        title=copy.title,
+        description=copy.description,
+        trade=copy.trade.code,
+        place=copy.place.slug,
+        seasons=copy.seasons,
+        contract=copy.contract,
+        start_date=start,
+        end_date=end,
+        hours_per_week=copy.hours_per_week,
+        pay_min=copy.pay_min,
+        pay_max=copy.pay_max,
+        pay_period=copy.pay_period,
+        housing=copy.housing,
+        meals=copy.meals,
+        languages=copy.languages,
+        driving_licence=copy.driving_licence,
+        experience=copy.experience,
+        positions=copy.positions,
+        apply_email=copy.apply_email,
+        apply_url=copy.apply_url,
+    )
+    return await create(data, principal, now)

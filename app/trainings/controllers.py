@@ -25,6 +25,7 @@ from app.core.params import (
     SessionSort,
     Slugs,
 )
+from app.core.ratelimit import search_rate_guard
 from app.core.vocabulary import Massif, Modality, SessionStatus
 from app.trainings import schemas, search, services
 
@@ -146,6 +147,7 @@ class SessionController(Controller):
 class SessionSearchController(Controller):
     path = "/api/sessions/search"
     tags = ["search"]
+    guards = [search_rate_guard]
 
     @get("/", operation_id="searchSessions")
     async def search_sessions(

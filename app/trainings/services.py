@@ -549,3 +549,16 @@ async def listed_training_sessions(day: date) -> list[dict[str, Any]]:
         )
         .order_by(TrainingSession.training._.slug)
     )
+
+
+# --- the organisation space ------------------------------------------------------------------
+
+
+async def trainings_of(organisation_id: int) -> list[Training]:
+    """A school's trainings by title, for its space."""
+    return (
+        await Training.objects()
+        .where(Training.organisation == organisation_id)
+        .order_by(Training.title)
+        .order_by(Training.id)
+    )

@@ -18,9 +18,12 @@ def page(name: str, status_code: int = 200, **context: Any) -> Template:
 
 def problem_page(error: DomainError) -> Template:
     """The French page for a refused request (the API answers problem details instead)."""
-    return uncached(
+    response = uncached(
         page("message.html", status_code=error.status, kind=error.kind, detail=error.detail)
     )
+    for name, value in (error.headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def uncached(response: Template) -> Template:

@@ -6,8 +6,10 @@ from typing import Any
 
 from litestar.static_files import create_static_files_router
 
+from app.web.controllers.account import AccountPages
 from app.web.controllers.alerts import AlertPages
 from app.web.controllers.mailbox import MailboxPages
+from app.web.controllers.moderation import ModerationPages
 from app.web.controllers.offers import OfferLinkPages, OfferPages
 from app.web.controllers.organisations import OrganisationPages
 from app.web.controllers.search import SearchPages
@@ -19,6 +21,8 @@ from app.web.templating import STATIC
 def web_routes() -> list[Any]:
     return [
         SearchPages,
+        AccountPages,
+        ModerationPages,
         AlertPages,
         OfferLinkPages,
         MailboxPages,

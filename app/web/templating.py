@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from app.core.catalogue import label
+from app.core.catalogue import catalogue, label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -53,6 +53,10 @@ def money(value: Any) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def _section(messages: dict[str, str], prefix: str) -> dict[str, str]:
+    return {k.removeprefix(prefix): v for k, v in messages.items() if k.startswith(prefix)}
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -63,7 +67,14 @@ def environment() -> Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update({"date_fr": date_fr, "money": money})
-    env.globals.update({"label": label})
+    messages = catalogue("fr")
+    env.globals.update(
+        {
+            "label": label,
+            "FIELD_ERRORS": _section(messages, "field_error."),
+            "SIGN_IN_ERRORS": _section(messages, "sign_in_error."),
+        }
+    )
     return env
 
 

@@ -4,35 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 from arq.connections import ArqRedis
+from arq.worker import Worker
 from httpx import ASGITransport, AsyncClient
 
+from app.config import Settings, get_settings
 from app.core.clock import FrozenClock
+from app.core.queue import open_queue
 from search.client import SearchEngine
 from search.indexes import ALL
 from search.sync import ensure_indexes
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import ADMIN_TOKEN, LIVE_SERVER_REDIS
 from tests.meilisearch_server import MeilisearchServer
+from tests.smtp_server import SmtpServer
+from workers.mail import SmtpMailer
+from workers.settings import WorkerSettings
 
 TEST_QUEUE = f"arq:test:{os.getpid()}"
 ROOT = Path(__file__).resolve().parents[2]
-# The live server's Redis: the configured server, database 14.
-LIVE_SERVER_REDIS = urlunsplit(
-    urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))._replace(path="/14")
-)
 
 
 @dataclass
@@ -80,14 +82,24 @@ async def client(clean: None, clock: Any, queue: ArqRedis) -> AsyncIterator[Asyn
         async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
             yield http
     finally:
-        # No lifespan runs here, so close what the app opened when it was made.
-        await app.state.search_engine.close()
+        await close_clients(app)
+
+
+async def close_clients(app: Any) -> None:
+    """No lifespan runs in these tests: close what the app opened when it was made."""
+    await app.state.search_engine.close()
+    await app.stores.get("sessions").__aexit__(None, None, None)
 
 
 async def make_org(
     client: AsyncClient, name: str, kind: str = "employer", place: str | None = None
 ) -> Org:
-    body: dict[str, Any] = {"kind": kind, "name": name, "contact_email": "rh@example.fr"}
+    body: dict[str, Any] = {
+        "kind": kind,
+        "name": name,
+        "contact_email": "rh@example.fr",
+        "verified": True,  # vetted: its offers are public
+    }
     if place:
         body["place"] = place
     response = await client.post("/api/organisations", json=body, headers=ADMIN)
@@ -275,3 +287,95 @@ async def _forget_live_server_jobs() -> None:
         await pool.delete("arq:queue", *[f"arq:job:{i}" for i in ids])
     finally:
         await pool.aclose()
+
+
+# --- a real arq worker (burst mode) and a real SMTP server --------------------------------
+
+RunWorker = Callable[..., Awaitable[Worker]]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpServer) -> SmtpServer:
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def worker_settings(smtp: SmtpServer) -> Settings:
+    settings = get_settings()
+    return replace(settings, mail=replace(settings.mail, smtp_url=smtp.url))
+
+
+async def forget_jobs(queue: ArqRedis) -> None:
+    """Empty the suite's queue and the job keys left by earlier tests (a left job id blocks
+    the next enqueue of that id)."""
+    name = queue.default_queue_name
+    ids = [i.decode() for i in await queue.zrange(name, 0, -1)]
+    keys = [f"arq:job:{i}" for i in ids] + [k async for k in queue.scan_iter(f"arq:*{name}*")]
+    await queue.delete(name, *keys)
+
+
+@pytest.fixture
+async def run_worker(
+    queue: ArqRedis, engine: SearchEngine, clock: FrozenClock, worker_settings: Settings
+) -> RunWorker:
+    """Run a burst worker over whatever is queued (plus `jobs` enqueued first), then stop."""
+    name = queue.default_queue_name
+    await forget_jobs(queue)
+
+    async def run(*jobs: str) -> Worker:
+        for job in jobs:
+            await queue.enqueue_job(job)
+        worker = Worker(
+            functions=WorkerSettings.functions,
+            # The worker closes its pool when done: give it one of its own.
+            redis_pool=await open_queue(get_settings().redis.url, name),
+            queue_name=name,
+            burst=True,
+            poll_delay=0,
+            ctx={
+                "settings": worker_settings,
+                "clock": clock,
+                "search_engine": engine,
+                "owns_search_engine": False,
+                "mailer": SmtpMailer(worker_settings.mail.smtp_url, worker_settings.mail),
+            },
+            on_startup=WorkerSettings.on_startup,
+            on_shutdown=WorkerSettings.on_shutdown,
+            handle_signals=False,
+            keep_result=0,
+        )
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+        assert worker.jobs_failed == 0, f"{worker.jobs_failed} job(s) failed"
+        return worker
+
+    return run
+
+
+LINK = re.compile(r"https?://[^/\s]+(/[^\s\"<>]+)")
+
+
+def link(text: str, path: str) -> str:
+    """The path and query of the first link in `text` that goes to `path`."""
+    for found in LINK.findall(text):
+        if found.startswith(path):
+            return str(found)
+    raise AssertionError(f"no link to {path} in:\n{text}")
+
+
+def listed_titles(text: str) -> list[str]:
+    """The offer titles of an alert email's text part (the lines starting with "- ")."""
+    return [line[2:].strip() for line in text.splitlines() if line.startswith("- ")]

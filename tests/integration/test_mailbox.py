@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 
 from app.config import Settings, get_settings
 from app.main import create_app
+from tests.integration.conftest import close_clients
 from workers.mail import CaptureMailer, mailer_from_settings, render
 
 OUR_SCRIPTS = ["/static/vendor/htmx-2.0.8.min.js", "/static/site.js"]
@@ -28,7 +29,7 @@ async def site(settings: Settings) -> AsyncIterator[AsyncClient]:
         async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
             yield http
     finally:
-        await app.state.search_engine.close()
+        await close_clients(app)
 
 
 def capturing(folder: Path) -> Settings:

@@ -200,9 +200,19 @@ async def test_only_admin_creates_organisations(client: AsyncClient, employer: O
     assert (await client.post("/api/organisations", json=body, headers=ADMIN)).status_code == 201
 
 
-async def test_only_staff_verifies(client: AsyncClient, employer: Org) -> None:
-    url = f"/api/organisations/{employer.id}"
-    refused = await client.patch(url, json={"verified": True}, headers=employer.auth)
+async def test_only_staff_verifies(client: AsyncClient) -> None:
+    pending = await client.post(
+        "/api/organisations",
+        json={"kind": "employer", "name": "Chalet en attente", "contact_email": "a@b.fr"},
+        headers=ADMIN,
+    )
+    org = pending.json()
+    token = await client.post(
+        f"/api/organisations/{org['id']}/tokens", json={"label": "t"}, headers=ADMIN
+    )
+    own = {"Authorization": f"Bearer {token.json()['token']}"}
+    url = f"/api/organisations/{org['id']}"
+    refused = await client.patch(url, json={"verified": True}, headers=own)
     assert refused.status_code == 403
     assert (await client.get(url)).json()["verified"] is False
     done = await client.patch(url, json={"verified": True}, headers=ADMIN)

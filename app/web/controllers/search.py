@@ -14,6 +14,7 @@ from app.alerts import services as alerts
 from app.alerts.services import TooSoon
 from app.core.dependencies import AppSettings, CurrentClock, SearchDependency
 from app.core.errors import DomainError, InvalidInput, Unavailable
+from app.core.ratelimit import ALERT_PER_CLIENT, RateLimited, client_of, hit
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.web import feeds, offer_search
 from app.web.pages import page, problem_page
@@ -115,6 +116,16 @@ class SearchPages(Controller):
         self, request: Request[Any, Any, Any], clock: CurrentClock, search_engine: SearchDependency
     ) -> Template:
         """The "receive these offers by email" form of the search page."""
+        try:
+            await hit(
+                request.app.state.queue,
+                request.app.state.settings.redis.key_prefix,
+                ALERT_PER_CLIENT,
+                client_of(request),
+                clock.now(),
+            )
+        except RateLimited as error:
+            return problem_page(error)
         form = await request.form()
         values = {key: form.getall(key) for key in form}
         state = offer_search.parse_state("/offres", values)

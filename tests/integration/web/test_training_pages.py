@@ -12,7 +12,7 @@ from httpx import ASGITransport, AsyncClient, Response
 
 from app.core.clock import FrozenClock
 from search.client import SearchEngine
-from tests.integration.conftest import Org, make_org, session_body, training_body
+from tests.integration.conftest import Org, close_clients, make_org, session_body, training_body
 from tests.integration.search.conftest import sync
 from tests.meilisearch_server import free_port
 
@@ -470,7 +470,7 @@ async def test_search_engine_down_is_a_503_page(client: AsyncClient, clock: Froz
         async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
             response = await http.get("/formations?massif=jura")
     finally:
-        await app.state.search_engine.close()
+        await close_clients(app)
     assert response.status_code == 503
     assert response.headers["cache-control"] == "no-store"
     doc = page_of(response)

@@ -1,0 +1,337 @@
+"""Accounts on the site: sign-up with an email check, sign-in, sign-out, password reset,
+invitations, and the entrance of the organisation space (/espace)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
+from litestar.params import FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from app.accounts import users
+from app.core.dependencies import AppSettings, CurrentClock
+from app.core.errors import DomainError, InvalidInput
+from app.core.queue import request_job
+from app.core.ratelimit import (
+    RESET_PER_CLIENT,
+    RESET_PER_EMAIL,
+    SIGN_IN_PER_CLIENT,
+    SIGN_IN_PER_EMAIL,
+    SIGN_UP_PER_CLIENT,
+    RateLimited,
+    client_of,
+    hit,
+)
+from app.organisations.schemas import OrganisationCreate
+from app.places import services as places
+from app.web.pages import page, problem_page
+from app.web.session import current_person, safe_next, start_session, to_sign_in
+
+NO_STORE = CacheControlHeader(no_store=True)
+LinkToken = Annotated[str, QueryParameter(min_length=10, max_length=2000)]
+
+
+async def _limit(
+    request: Request[Any, Any, Any],
+    settings: AppSettings,
+    clock: CurrentClock,
+    *checks: tuple[Any, str],
+) -> None:
+    for limit, who in checks:
+        await hit(request.app.state.queue, settings.redis.key_prefix, limit, who, clock.now())
+
+
+def _errors(error: InvalidInput) -> dict[str, str]:
+    return {e.field.split(".")[-1]: e.message for e in error.errors} or {"form": error.detail}
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    form = await request.form()
+    return {key: str(form.get(key, "")) for key in form}
+
+
+async def _send(request: Request[Any, Any, Any], template: str, to: str, **context: Any) -> None:
+    await request_job(request.app.state.queue, "send_account_email", template, to, context)
+
+
+class AccountPages(Controller):
+    path = "/"
+    include_in_schema = False
+    cache_control = NO_STORE
+
+    # --- sign-up ---------------------------------------------------------------------------
+
+    @get("/inscription")
+    async def sign_up_form(self) -> Template:
+        return page("account/sign_up.html", values={"kind": "employer"}, errors={})
+
+    @post("/inscription", status_code=200)
+    async def sign_up(
+        self, request: Request[Any, Any, Any], settings: AppSettings, clock: CurrentClock
+    ) -> Template:
+        values = await _form(request)
+        shown = {k: v for k, v in values.items() if k != "password"}
+        try:
+            await _limit(request, settings, clock, (SIGN_UP_PER_CLIENT, client_of(request)))
+            organisation = await _organisation(values)
+            user = await users.sign_up(
+                values.get("email", ""),
+                values.get("password", ""),
+                values.get("name", ""),
+                organisation,
+                clock.now(),
+            )
+        except InvalidInput as error:
+            return page(
+                "account/sign_up.html", status_code=400, values=shown, errors=_errors(error)
+            )
+        except RateLimited as error:
+            return problem_page(error)
+        base = settings.site.base_url
+        email = users.normalised_email(values["email"])
+        if user is None:  # the address has an account: tell its owner, answer the same
+            await _send(
+                request,
+                "account_exists",
+                email,
+                sign_in_url=f"{base}/connexion",
+                reset_url=f"{base}/mot-de-passe-oublie",
+            )
+        else:
+            token = users.verify_token(user, settings.site.secret_key, clock.now())
+            await _send(
+                request,
+                "account_verify",
+                email,
+                name=user.name,
+                organisation=organisation.name,
+                url=f"{base}/inscription/confirmer?token={token}",
+            )
+        return page("account/check_inbox.html", email=email)
+
+    @get("/inscription/confirmer")
+    async def verify(
+        self, token: LinkToken, settings: AppSettings, clock: CurrentClock
+    ) -> Template:
+        try:
+            await users.verify_email(token, settings.site.secret_key, clock.now())
+        except DomainError as error:
+            return problem_page(error)
+        return page("account/verified.html")
+
+    # --- sign-in and sign-out -----------------------------------------------------------------
+
+    @get("/connexion")
+    async def sign_in_form(self, suivant: FromQuery[str | None] = None) -> Template:
+        return page("account/sign_in.html", email="", error=None, next=safe_next(suivant))
+
+    @post("/connexion", status_code=200)
+    async def sign_in(
+        self, request: Request[Any, Any, Any], settings: AppSettings, clock: CurrentClock
+    ) -> Template | Redirect:
+        values = await _form(request)
+        email = values.get("email", "").strip()
+        next_path = safe_next(values.get("next"))
+        try:
+            await _limit(
+                request,
+                settings,
+                clock,
+                (SIGN_IN_PER_CLIENT, client_of(request)),
+                (SIGN_IN_PER_EMAIL, email),
+            )
+            user = await users.authenticate(email, values.get("password", ""), clock.now())
+        except RateLimited as error:
+            return problem_page(error)
+        except users.SignInRefused as error:
+            return page(
+                "account/sign_in.html",
+                status_code=401,
+                email=email,
+                error=error.detail,
+                next=next_path,
+            )
+        start_session(request, user)
+        return Redirect(next_path, status_code=303)
+
+    @post("/deconnexion", status_code=303)
+    async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.clear_session()
+        return Redirect("/", status_code=303)
+
+    # --- password reset -----------------------------------------------------------------------
+
+    @get("/mot-de-passe-oublie")
+    async def forgot_form(self) -> Template:
+        return page("account/forgot.html", sent=False, email="")
+
+    @post("/mot-de-passe-oublie", status_code=200)
+    async def forgot(
+        self, request: Request[Any, Any, Any], settings: AppSettings, clock: CurrentClock
+    ) -> Template:
+        """The same answer whether the address has an account or not."""
+        email = (await _form(request)).get("email", "").strip()
+        try:
+            await _limit(
+                request,
+                settings,
+                clock,
+                (RESET_PER_CLIENT, client_of(request)),
+                (RESET_PER_EMAIL, email),
+            )
+            user = await users.by_email(users.normalised_email(email))
+        except RateLimited as error:
+            return problem_page(error)
+        except InvalidInput:
+            return page("account/forgot.html", status_code=400, sent=False, email=email)
+        if user is not None:
+            token = users.reset_token(user, settings.site.secret_key, clock.now())
+            url = f"{settings.site.base_url}/mot-de-passe/nouveau?token={token}"
+            await _send(request, "password_reset", user.email, url=url)
+        return page("account/forgot.html", sent=True, email=email)
+
+    @get("/mot-de-passe/nouveau")
+    async def new_password_form(self, token: LinkToken) -> Template:
+        return page("account/new_password.html", token=token, errors={})
+
+    @post("/mot-de-passe/nouveau", status_code=200)
+    async def new_password(
+        self,
+        request: Request[Any, Any, Any],
+        token: LinkToken,
+        settings: AppSettings,
+        clock: CurrentClock,
+    ) -> Template | Redirect:
+        values = await _form(request)
+        if values.get("password") != values.get("confirmation"):
+            errors = {"confirmation": "the two passwords differ"}
+            return page("account/new_password.html", status_code=400, token=token, errors=errors)
+        try:
+            await users.reset_password(
+                token, values.get("password", ""), settings.site.secret_key, clock.now()
+            )
+        except InvalidInput as error:
+            return page(
+                "account/new_password.html", status_code=400, token=token, errors=_errors(error)
+            )
+        except DomainError as error:
+            return problem_page(error)
+        request.clear_session()
+        return Redirect("/connexion?reinitialise=1", status_code=303)
+
+    # --- invitations ----------------------------------------------------------------------------
+
+    @get("/invitation")
+    async def invitation_form(self, token: LinkToken, clock: CurrentClock) -> Template:
+        try:
+            invitation = await users.invitation_of(token, clock.now())
+        except DomainError as error:
+            return problem_page(error)
+        newcomer = await users.by_email(invitation.email) is None
+        return page(
+            "account/invitation.html",
+            invitation=invitation,
+            token=token,
+            newcomer=newcomer,
+            errors={},
+        )
+
+    @post("/invitation", status_code=200)
+    async def accept(
+        self, request: Request[Any, Any, Any], token: LinkToken, clock: CurrentClock
+    ) -> Template | Redirect:
+        values = await _form(request)
+        try:
+            invitation = await users.invitation_of(token, clock.now())
+            newcomer = await users.by_email(invitation.email) is None
+            await users.accept_invitation(
+                token,
+                values.get("password") if newcomer else None,
+                values.get("name", ""),
+                clock.now(),
+            )
+        except InvalidInput as error:
+            return page(
+                "account/invitation.html",
+                status_code=400,
+                invitation=invitation,
+                token=token,
+                newcomer=newcomer,
+                errors=_errors(error),
+            )
+        except DomainError as error:
+            return problem_page(error)
+        return Redirect("/connexion?bienvenue=1", status_code=303)
+
+    # --- the space --------------------------------------------------------------------------------
+
+    @get("/espace")
+    async def space(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        person = await current_person(request)
+        if person is None:
+            return to_sign_in(request)
+        organisations = await users.organisations_of(person)
+        members = {o.id: await users.members(o.id) for o in organisations}
+        return page(
+            "account/space.html",
+            person=person,
+            organisations=organisations,
+            members=members,
+            invited=request.query_params.get("invite"),
+        )
+
+    @post("/espace/equipe", status_code=200)
+    async def invite(
+        self, request: Request[Any, Any, Any], settings: AppSettings, clock: CurrentClock
+    ) -> Template | Redirect:
+        person = await current_person(request)
+        if person is None:
+            return to_sign_in(request)
+        values = await _form(request)
+        try:
+            organisation_id = int(values.get("organisation", "0"))
+            invitation, token = await users.invite(
+                organisation_id, values.get("email", ""), person, clock.now()
+            )
+        except (ValueError, DomainError) as error:
+            detail = error.detail if isinstance(error, DomainError) else "organisation"
+            return page("account/refused.html", status_code=400, detail=detail)
+        organisation = next(
+            o for o in await users.organisations_of(person) if o.id == organisation_id
+        )
+        await _send(
+            request,
+            "invitation",
+            invitation.email,
+            inviter=person.name or person.email,
+            organisation=organisation.name,
+            url=f"{settings.site.base_url}/invitation?token={token}",
+        )
+        return Redirect(f"/espace?invite={invitation.email}", status_code=303)
+
+
+async def _organisation(values: dict[str, str]) -> OrganisationCreate:
+    """The organisation part of the sign-up form, checked like the API checks it."""
+    place = None
+    typed = values.get("place", "").strip()
+    if typed:
+        found = await places.find(typed, limit=1)
+        if not found:
+            raise InvalidInput.one("place", f"no resort or village named {typed!r}")
+        place = found[0].slug
+    try:
+        return msgspec.convert(
+            {
+                "kind": values.get("kind", ""),
+                "name": values.get("organisation", "").strip(),
+                "contact_email": values.get("email", "").strip(),
+                "place": place,
+            },
+            OrganisationCreate,
+        )
+    except msgspec.ValidationError as exc:
+        field = "organisation" if "name" in str(exc) else "kind"
+        raise InvalidInput.one(field, str(exc)) from exc

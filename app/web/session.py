@@ -1,0 +1,57 @@
+"""Who is signed in on the site: a server-side session (Redis) holding the user's id and the
+fingerprint of their password, so that changing the password signs every session out."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request
+from litestar.response import Redirect
+
+from app.accounts import users
+from app.accounts.tables import User
+
+# Only these pages use sessions and CSRF tokens; public pages stay cookie-free and cacheable.
+ACCOUNT_PREFIXES = (
+    "espace",
+    "connexion",
+    "deconnexion",
+    "inscription",
+    "mot-de-passe",
+    "invitation",
+    "moderation",
+)
+NOT_ACCOUNT_PAGES = rf"^/(?!(?:{'|'.join(ACCOUNT_PREFIXES)})(?:/|$))"
+
+
+def _session(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    data = request.scope.get("session")
+    return data if isinstance(data, dict) else {}
+
+
+async def current_person(request: Request[Any, Any, Any]) -> users.SignedIn | None:
+    session = _session(request)
+    user_id, print_ = session.get("uid"), session.get("fp")
+    if not isinstance(user_id, int) or not isinstance(print_, str):
+        return None
+    person = await users.signed_in(user_id, print_)
+    if person is None:  # the account is gone or its password changed
+        request.clear_session()
+    return person
+
+
+def start_session(request: Request[Any, Any, Any], user: User) -> None:
+    request.clear_session()
+    request.set_session({"uid": user.id, "fp": users.fingerprint(user)})
+
+
+def to_sign_in(request: Request[Any, Any, Any]) -> Redirect:
+    return Redirect(f"/connexion?suivant={quote(request.url.path)}", status_code=303)
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path of the account space: never another site (open redirect)."""
+    if value and value.startswith("/espace") and "//" not in value and "\\" not in value:
+        return value
+    return "/espace"

@@ -1,0 +1,1 @@
+"""Benchmarks: realistic seeded data (generate.py), then figures and ratios, not pass/fail."""
