@@ -14,6 +14,7 @@ from app.web.controllers.offers import OfferLinkPages, OfferPages
 from app.web.controllers.organisations import OrganisationPages
 from app.web.controllers.search import SearchPages
 from app.web.controllers.sitemap import SitemapPages
+from app.web.controllers.space import SpacePages
 from app.web.controllers.trainings import TrainingPages
 from app.web.templating import STATIC
 
@@ -22,6 +23,7 @@ def web_routes() -> list[Any]:
     return [
         SearchPages,
         AccountPages,
+        SpacePages,
         ModerationPages,
         AlertPages,
         OfferLinkPages,

@@ -47,7 +47,9 @@ def start_session(request: Request[Any, Any, Any], user: User) -> None:
 
 
 def to_sign_in(request: Request[Any, Any, Any]) -> Redirect:
-    return Redirect(f"/connexion?suivant={quote(request.url.path)}", status_code=303)
+    """To the sign-in page, then back here (a page, not a form's POST-only address)."""
+    back = request.url.path if request.method == "GET" else "/espace"
+    return Redirect(f"/connexion?suivant={quote(back)}", status_code=303)
 
 
 def safe_next(value: str | None) -> str:

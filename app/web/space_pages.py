@@ -1,0 +1,201 @@
+"""What the pages of the organisation space share: who may see what, the services' caller,
+the confirmations after a change, and the pages shown again with their errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar.response import Redirect, Template
+
+from app.accounts import services as accounts
+from app.accounts.users import SignedIn
+from app.core.auth import Principal
+from app.core.catalogue import label
+from app.core.clock import Clock, today
+from app.core.errors import DomainError, NotFound
+from app.core.params import MAX_ID
+from app.core.text import search_key
+from app.core.vocabulary import Contract, Experience, Housing, PayPeriod, Season
+from app.offers import services as offers
+from app.offers.tables import Offer
+from app.organisations import services as organisations
+from app.organisations.tables import Organisation
+from app.trades import services as trades
+from app.trainings import services as trainings
+from app.trainings.tables import Training, TrainingSession
+from app.web import space_forms as forms
+from app.web.pages import not_found_page, page, problem_page
+
+# The confirmation shown on a list after a change (?fait=<code>).
+DONE = {
+    "creee": "L'offre est enregistrée comme brouillon : publiez-la quand elle est prête.",
+    "modifiee": "L'offre est modifiée.",
+    "publiee": "L'offre est publiée.",
+    "prolongee": "L'offre est prolongée.",
+    "pourvue": "L'offre est marquée comme pourvue : elle n'est plus proposée aux candidats.",
+    "archivee": "L'offre est archivée.",
+    "dupliquee": "L'offre est dupliquée : la copie est un brouillon, à relire avant de publier.",
+    "session-creee": "La session est créée.",
+    "inscrits": "Le nombre d'inscrits est enregistré.",
+    "session-annulee": "La session est annulée.",
+    "jeton-revoque": "Le jeton est révoqué : il ne donne plus accès à l'API.",
+}
+
+
+def _choices(kind: str, values: Any) -> list[tuple[str, str]]:
+    return [(str(v), label(kind, str(v))) for v in values]
+
+
+OFFER_CHOICES = {
+    "seasons": _choices("season", Season),
+    "contract": _choices("contract", Contract),
+    "pay_period": _choices("pay_period", PayPeriod),
+    "housing": _choices("housing", Housing),
+    "experience": _choices("experience", Experience),
+    "languages": _choices("language", forms.FORM_LANGUAGES),
+}
+
+
+def principal(person: SignedIn, organisation_id: int) -> Principal:
+    """The services' caller: the organisation the person acts for (staff: any)."""
+    return Principal(organisation_id=organisation_id, admin=person.staff)
+
+
+def done(path: str, organisation_id: int, code: str) -> Redirect:
+    return Redirect(f"{path}?organisation={organisation_id}&fait={code}", status_code=303)
+
+
+async def organisation_for(person: SignedIn, raw: str | None) -> Organisation | None:
+    """The organisation a page is about, when the person may act for it; by default their
+    first one."""
+    if not raw:
+        if not person.organisation_ids:
+            return None
+        raw = str(person.organisation_ids[0])
+    try:
+        organisation_id = int(raw)
+    except ValueError:
+        return None
+    if not 1 <= organisation_id <= MAX_ID or not person.may_act_for(organisation_id):
+        return None
+    try:
+        return await organisations.get(organisation_id)
+    except NotFound:
+        return None
+
+
+async def offer_of(person: SignedIn, offer_id: int) -> Offer | None:
+    try:
+        row = await offers.get(offer_id)
+    except NotFound:
+        return None
+    return row if person.may_act_for(row.organisation.id) else None
+
+
+async def training_of(person: SignedIn, training_id: int) -> Training | None:
+    try:
+        row = await trainings.get_training(training_id)
+    except NotFound:
+        return None
+    return row if person.may_act_for(row.organisation.id) else None
+
+
+async def session_of(person: SignedIn, session_id: int) -> TrainingSession | None:
+    try:
+        row = await trainings.get_session(session_id)
+    except NotFound:
+        return None
+    return row if person.may_act_for(row.training.organisation.id) else None
+
+
+async def _trade_choices(current: str) -> list[tuple[str, str]]:
+    """The mountain trades by name, and the offer's own trade when it is another one."""
+    rows = await trades.mountain_trades()
+    choices = sorted(
+        ((t.code, t.mountain_label or t.label) for t in rows), key=lambda c: search_key(c[1])
+    )
+    if current and current.upper() not in {code for code, _ in choices}:
+        try:
+            trade = await trades.get_by_code(current)
+        except NotFound:
+            return choices
+        choices.insert(0, (trade.code, trade.mountain_label or trade.label))
+    return choices
+
+
+async def offer_form(
+    organisation: Organisation,
+    values: forms.Shown,
+    errors: dict[str, str],
+    offer: Offer | None = None,
+    status_code: int = 200,
+) -> Template:
+    return page(
+        "space/offer_form.html",
+        status_code=status_code,
+        organisation=organisation,
+        offer=offer,
+        values=values,
+        errors=errors,
+        trades=await _trade_choices(values.get("trade", "")),
+        choices=OFFER_CHOICES,
+    )
+
+
+async def trainings_page(
+    organisation: Organisation,
+    clock: Clock,
+    confirmation: str | None = None,
+    errors: dict[int, dict[str, str]] | None = None,
+    typed: dict[int, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    day = today(clock)
+    rows = await trainings.trainings_of(organisation.id)
+    sessions = await trainings.sessions_not_over([t.id for t in rows], day)
+    by_training: dict[int, list[TrainingSession]] = {t.id: [] for t in rows}
+    for session in sessions:
+        by_training[session.training].append(session)
+    return page(
+        "space/trainings.html",
+        status_code=status_code,
+        organisation=organisation,
+        trainings=[(t, by_training[t.id]) for t in rows],
+        statuses={s.id: trainings.shown_status(s, day).value for s in sessions},
+        done=DONE.get(confirmation or ""),
+        errors=errors or {},
+        typed=typed or {},
+    )
+
+
+async def tokens_page(
+    organisation: Organisation,
+    confirmation: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return page(
+        "space/tokens.html",
+        status_code=status_code,
+        organisation=organisation,
+        tokens=await accounts.tokens_of(organisation.id),
+        done=DONE.get(confirmation or ""),
+        errors=errors or {},
+        values=values or {"label": ""},
+    )
+
+
+async def change_offer(
+    person: SignedIn, offer_id: int, code: str, act: Callable[[Principal], Awaitable[object]]
+) -> Template | Redirect:
+    """One change of an offer through its service: back to the list, or the refusal."""
+    row = await offer_of(person, offer_id)
+    if row is None:
+        return not_found_page()
+    try:
+        await act(principal(person, row.organisation.id))
+    except DomainError as error:
+        return problem_page(error)
+    return done("/espace/offres", row.organisation.id, code)
