@@ -65,5 +65,8 @@ format: install ## Format the code
 	@$(RUN) ruff format .
 	@$(RUN) ruff check --fix .
 
+bench: install preflight ## Figures and ratios of search, indexing, alerts, expiry (BENCH_ARGS=--quick)
+	@$(RUN) python -m bench.run $(BENCH_ARGS)
+
 clean: ## Remove local tools, virtualenv and captured data
 	rm -rf $(TOOLS) .venv var .pytest_cache .mypy_cache .ruff_cache
