@@ -28,7 +28,7 @@ from app.core.vocabulary import (
     Season,
 )
 from app.offers import schemas
-from app.offers.tables import Offer
+from app.offers.tables import Offer, OfferView
 from app.organisations.schemas import OrganisationRef
 from app.organisations.services import place_ref
 from app.organisations.tables import Organisation
@@ -512,3 +512,23 @@ async def duplicate(offer_id: int, principal: Principal, today: date, now: datet
         apply_url=copy.apply_url,
     )
     return await create(data, principal, now)
+
+
+async def record_view(offer_id: int, now: datetime) -> None:
+    """One more view of the offer's public page."""
+    await OfferView.raw(
+        "INSERT INTO offer_view (offer, views, last_viewed_at) VALUES ({}, 1, {}) "
+        "ON CONFLICT (offer) DO UPDATE SET views = offer_view.views + 1, "
+        "last_viewed_at = EXCLUDED.last_viewed_at",
+        offer_id,
+        now,
+    )
+
+
+async def view_counts(offer_ids: list[int]) -> dict[int, int]:
+    if not offer_ids:
+        return {}
+    rows = await OfferView.select(OfferView.offer, OfferView.views).where(
+        OfferView.offer.is_in(offer_ids)
+    )
+    return {r["offer"]: r["views"] for r in rows}

@@ -52,3 +52,12 @@ class Offer(Table):
     expires_at = Timestamptz(null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class OfferView(Table):
+    """How many times an offer's public page was served (one row per offer)."""
+
+    id: Serial = Serial(primary_key=True)
+    offer = ForeignKey(references=Offer, null=False, on_delete=OnDelete.cascade, unique=True)
+    views = Integer(default=0)
+    last_viewed_at = Timestamptz(null=True, default=None)

@@ -51,6 +51,8 @@ class OfferPages(Controller):
             return problem_page(error)
         others = await offers.other_live_offers(row.organisation.id, row.id, now)
         live = offers.is_live(row, now)
+        if live:
+            await offers.record_view(row.id, now)
         return page(
             "offers/offer.html",
             offer=row,

@@ -86,6 +86,7 @@ class SpacePages(Controller):
             organisation=org,
             offers=listed,
             sends=await offers.alert_email_counts([o.id for o in listed.items]),
+            views=await offers.view_counts([o.id for o in listed.items]),
             done=DONE.get(fait or ""),
         )
 

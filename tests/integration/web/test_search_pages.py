@@ -13,7 +13,7 @@ from httpx import AsyncClient
 
 from app.alerts.tables import Alert
 from app.core.clock import FrozenClock
-from app.offers.tables import Offer
+from app.offers.tables import Offer, OfferView
 from search.client import SearchEngine
 from tests.integration.conftest import Org, make_offer
 from tests.integration.search.conftest import sync
@@ -205,6 +205,7 @@ async def test_expired_and_draft_offers(
     assert not json_ld(tree)
     assert "n'est plus disponible" in tree.cssselect(".notice")[0].text_content()
     assert not tree.cssselect(".apply")
+    assert await OfferView.count() == 0, "a past offer's page is not a view"
     missing = await client.get(f"/offres/{draft['slug']}")
     assert missing.status_code == 404
     assert "Introuvable" in parse(missing.text).cssselect("h1")[0].text_content()

@@ -200,9 +200,13 @@ async def test_an_employer_writes_publishes_edits_fills_and_duplicates_an_offer(
     )
     await AlertSend(alert=alert.id, offer=offer.id, sent_at=clock.now()).save()
     await AlertSend(alert=other.id, offer=offer.id, sent_at=None).save()  # claimed, not sent
+    # Views of its public page.
+    for _ in range(3):
+        assert (await client.get(f"/offres/{offer.slug}")).status_code == 200
     listing = await client.get(f"/espace/offres?organisation={org.id}")
     facts = texts(parse(listing.text), ".space-facts dd")
     assert "1 e-mail" in facts
+    assert "3 vues" in facts
 
     # Edit: the form shows the offer; a rule across fields is checked as by the API.
     edit = f"/espace/offres/{offer.id}/modifier"
