@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from app.accounts import users
 from app.core.dependencies import AppSettings, CurrentClock
-from app.core.errors import DomainError, InvalidInput
+from app.core.errors import DomainError, InvalidInput, NotFound
 from app.core.queue import request_job
 from app.core.ratelimit import (
     RESET_PER_CLIENT,
@@ -25,9 +25,10 @@ from app.core.ratelimit import (
     client_of,
     hit,
 )
+from app.organisations import services as organisations
 from app.organisations.schemas import OrganisationCreate
 from app.places import services as places
-from app.web.pages import page, problem_page
+from app.web.pages import not_found_page, page, problem_page
 from app.web.session import current_person, safe_next, start_session, to_sign_in
 
 NO_STORE = CacheControlHeader(no_store=True)
@@ -296,12 +297,11 @@ class AccountPages(Controller):
             invitation, token = await users.invite(
                 organisation_id, values.get("email", ""), person, clock.now()
             )
-        except (ValueError, DomainError) as error:
-            detail = error.detail if isinstance(error, DomainError) else "organisation"
-            return page("account/refused.html", status_code=400, detail=detail)
-        organisation = next(
-            o for o in await users.organisations_of(person) if o.id == organisation_id
-        )
+        except (ValueError, NotFound):  # not a number, or not an organisation of theirs
+            return not_found_page()
+        except DomainError as error:
+            return page("account/refused.html", status_code=400, detail=error.detail)
+        organisation = await organisations.get(organisation_id)  # staff belong to none
         await _send(
             request,
             "invitation",
