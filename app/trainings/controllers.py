@@ -143,6 +143,24 @@ class SessionController(Controller):
             await services.cancel_session(session_id, writer, clock.now())
         )
 
+    @post(
+        "/{session_id:int}/close",
+        operation_id="closeSessionRegistrations",
+        security=SECURITY,
+        status_code=HTTP_200_OK,
+    )
+    async def close_registrations(
+        self,
+        session_id: Id,
+        principal: Caller,
+        clock: CurrentClock,
+    ) -> schemas.Session:
+        """Stop registrations now (the deadline moves to yesterday)."""
+        writer = require_writer(principal)
+        return services.session_to_schema(
+            await services.close_registrations(session_id, writer, clock)
+        )
+
 
 class SessionSearchController(Controller):
     path = "/api/sessions/search"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -561,4 +561,21 @@ async def trainings_of(organisation_id: int) -> list[Training]:
         .where(Training.organisation == organisation_id)
         .order_by(Training.title)
         .order_by(Training.id)
+    )
+
+
+async def close_registrations(
+    session_id: int, principal: Principal, clock: Clock
+) -> TrainingSession:
+    """Stop registrations now: the deadline moves to yesterday, so the session is closed."""
+    from app.core.clock import today
+
+    row = await _session_for_change(session_id, principal)
+    yesterday = today(clock) - timedelta(days=1)
+    if row.status not in (SessionStatus.OPEN, SessionStatus.FULL) or (
+        row.registration_deadline <= yesterday
+    ):
+        raise Conflict(f"status: registrations are already closed; this session is {row.status}")
+    return await update_session(
+        session_id, schemas.SessionUpdate(registration_deadline=yesterday), principal, clock
     )

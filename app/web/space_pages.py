@@ -39,6 +39,7 @@ DONE = {
     "session-creee": "La session est créée.",
     "inscrits": "Le nombre d'inscrits est enregistré.",
     "session-annulee": "La session est annulée.",
+    "inscriptions-closes": "Les inscriptions à cette session sont closes.",
     "jeton-revoque": "Le jeton est révoqué : il ne donne plus accès à l'API.",
 }
 
@@ -163,6 +164,7 @@ async def trainings_page(
         organisation=organisation,
         trainings=[(t, by_training[t.id]) for t in rows],
         statuses={s.id: trainings.shown_status(s, day).value for s in sessions},
+        today=day,
         done=DONE.get(confirmation or ""),
         errors=errors or {},
         typed=typed or {},

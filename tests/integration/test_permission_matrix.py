@@ -556,6 +556,14 @@ async def site_cancel_session(w: World, who: Who) -> Call:
     return Call("POST", f"/espace/sessions/{await w.session()}/annuler", form={})
 
 
+async def close_registrations(w: World, who: Who) -> Call:
+    return Call("POST", f"/api/sessions/{await w.session()}/close")
+
+
+async def site_close_registrations(w: World, who: Who) -> Call:
+    return Call("POST", f"/espace/sessions/{await w.session()}/clore", form={})
+
+
 async def site_create_token(w: World, who: Who) -> Call:
     form = {"organisation": str(w.org("employer").id), "label": f"jeton {w.unique(who)}"}
     return Call("POST", "/espace/jetons", form=form)
@@ -646,6 +654,12 @@ MATRIX: tuple[Rule, ...] = (
         "POST /api/sessions/{session_id:int}/cancel",
         OWNER_OR_STAFF,
         cancel_session,
+        owner="school",
+    ),
+    Rule(
+        "POST /api/sessions/{session_id:int}/close",
+        OWNER_OR_STAFF,
+        close_registrations,
         owner="school",
     ),
     # API: alerts, no account needed.
@@ -755,6 +769,12 @@ MATRIX: tuple[Rule, ...] = (
         "POST /espace/sessions/{session_id:int}/annuler",
         OWNER_OR_STAFF,
         site_cancel_session,
+        owner="school",
+    ),
+    Rule(
+        "POST /espace/sessions/{session_id:int}/clore",
+        OWNER_OR_STAFF,
+        site_close_registrations,
         owner="school",
     ),
     Rule("POST /espace/jetons", OWNER_OR_STAFF, site_create_token),

@@ -325,6 +325,25 @@ class SpacePages(Controller):
             return problem_page(error)
         return done("/espace/formations", organisation_id, "session-annulee")
 
+    @post("/sessions/{session_id:int}/clore", status_code=303)
+    async def close_registrations(
+        self, request: Req, session_id: Id, clock: CurrentClock
+    ) -> Template | Redirect:
+        person = await current_person(request)
+        if person is None:
+            return to_sign_in(request)
+        session = await session_of(person, session_id)
+        if session is None:
+            return not_found_page()
+        organisation_id = session.training.organisation.id
+        try:
+            await trainings.close_registrations(
+                session_id, principal(person, organisation_id), clock
+            )
+        except DomainError as error:
+            return problem_page(error)
+        return done("/espace/formations", organisation_id, "inscriptions-closes")
+
     # --- API tokens ----------------------------------------------------------------------------
 
     @get("/jetons")

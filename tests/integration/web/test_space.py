@@ -460,6 +460,21 @@ async def test_a_school_changes_seats_creates_and_cancels_sessions(
         ("font-romeu", 10, 0, "open")
     ]
 
+    # Registrations closed by hand before the deadline; a second close is refused.
+    new_id = created[-1].id
+    closed = await post_form(client, f"/espace/sessions/{new_id}/clore", {}, form_page=page)
+    assert closed.status_code == 303
+    row = await TrainingSession.objects().where(TrainingSession.id == new_id).first()
+    assert row is not None
+    assert row.status == "closed"
+    assert row.registration_deadline < clock.now().date()
+    tree = parse((await client.get(closed.headers["location"])).text)
+    assert not tree.cssselect(f'form[action="/espace/sessions/{new_id}/clore"]')
+    again_closed = await post_form(
+        client, f"/espace/sessions/{new_id}/clore", {}, form_page=page
+    )
+    assert again_closed.status_code == 409
+
     cancelled = await post_form(client, f"/espace/sessions/{sid}/annuler", {}, form_page=page)
     assert cancelled.status_code == 303
     tree = parse((await client.get(cancelled.headers["location"])).text)
