@@ -470,9 +470,7 @@ async def test_a_school_changes_seats_creates_and_cancels_sessions(
     assert row.registration_deadline < clock.now().date()
     tree = parse((await client.get(closed.headers["location"])).text)
     assert not tree.cssselect(f'form[action="/espace/sessions/{new_id}/clore"]')
-    again_closed = await post_form(
-        client, f"/espace/sessions/{new_id}/clore", {}, form_page=page
-    )
+    again_closed = await post_form(client, f"/espace/sessions/{new_id}/clore", {}, form_page=page)
     assert again_closed.status_code == 409
 
     cancelled = await post_form(client, f"/espace/sessions/{sid}/annuler", {}, form_page=page)
