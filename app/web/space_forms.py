@@ -20,6 +20,7 @@ from app.organisations.schemas import TokenCreate
 from app.places import services as places
 from app.places.tables import Place
 from app.trainings import schemas as training_schemas
+from app.trainings.tables import Training
 
 # Shown back as typed: text for most fields, lists for check boxes, booleans for flags.
 Shown = dict[str, Any]
@@ -44,10 +45,34 @@ OFFER_TEXT = (
 OFFER_LISTS = ("seasons", "languages")
 OFFER_FLAGS = ("meals", "driving_licence")
 OFFER_REQUIRED = ("title", "description", "trade", "place", "seasons", "contract", "start_date")
-KEPT_AS_TYPED = ("description",)  # line breaks and spacing matter
-NUMBERS = ("hours_per_week", "pay_min", "pay_max", "positions", "seats_total", "seats_taken")
+KEPT_AS_TYPED = ("description", "entry_requirements")  # line breaks and spacing matter
+NUMBERS = (
+    "hours_per_week",
+    "pay_min",
+    "pay_max",
+    "positions",
+    "seats_total",
+    "seats_taken",
+    "duration_hours",
+    "price_excl_vat",
+    "price_incl_vat",
+)
 # Languages an employer ticks on the form (the API accepts a few more).
 FORM_LANGUAGES = ("fr", "en", "de", "it", "es")
+
+TRAINING_TEXT = (
+    "title",
+    "description",
+    "duration_hours",
+    "modality",
+    "certification_code",
+    "certification_title",
+    "price_excl_vat",
+    "price_incl_vat",
+    "entry_requirements",
+)
+TRAINING_LISTS = ("trade_codes", "funding")
+TRAINING_REQUIRED = ("title", "description", "duration_hours", "modality")
 
 SESSION_TEXT = ("start_date", "end_date", "registration_deadline", "seats_total", "seats_taken")
 SESSION_REQUIRED = ("place", "start_date", "end_date", "registration_deadline", "seats_total")
@@ -244,6 +269,86 @@ def blank_offer(contact_email: str) -> Shown:
         "experience": "none",
         "positions": "1",
         "apply_email": contact_email,
+    }
+
+
+# --- trainings ------------------------------------------------------------------------------
+
+
+def read_training(form: FormMultiDict) -> Shown:
+    shown: Shown = {name: str(form.get(name, "")) for name in TRAINING_TEXT}
+    for name in TRAINING_LISTS:
+        shown[name] = [str(v) for v in form.getall(name, [])]
+    return shown
+
+
+def _training_payload(shown: Shown) -> dict[str, Any]:
+    """The training as the API would receive it, or InvalidInput naming every bad field."""
+    errors = FormErrors()
+    payload: dict[str, Any] = {}
+    for name in TRAINING_TEXT:
+        text = shown[name].replace("\r\n", "\n")
+        text = text if name in KEPT_AS_TYPED else text.strip()
+        if name in NUMBERS:
+            text = _number(text)
+        elif name == "certification_code":
+            text = re.sub(r"\s", "", text).upper()  # "rncp 37735" is RNCP37735
+        if not text.strip():
+            if name in TRAINING_REQUIRED:
+                errors.add(name, "required")
+            else:
+                # Requirements are text, never null; the other optional fields are cleared.
+                payload[name] = "" if name == "entry_requirements" else None
+            continue
+        payload[name] = text
+    for name in TRAINING_LISTS:
+        payload[name] = shown[name]
+    if not shown["trade_codes"]:
+        errors.add("trade_codes", "required")
+    _check_each(payload, training_schemas.TrainingUpdate, errors)
+    errors.raise_if_any()
+    return payload
+
+
+def training_create(shown: Shown, organisation_id: int) -> training_schemas.TrainingCreate:
+    created: training_schemas.TrainingCreate = _convert(
+        {**_training_payload(shown), "organisation_id": organisation_id},
+        training_schemas.TrainingCreate,
+    )
+    return created
+
+
+def training_update(shown: Shown) -> training_schemas.TrainingUpdate:
+    """Every field of the form: what was left empty is cleared."""
+    update: training_schemas.TrainingUpdate = _convert(
+        _training_payload(shown), training_schemas.TrainingUpdate
+    )
+    return update
+
+
+def training_shown(row: Training) -> Shown:
+    """A training's fields as its form shows them."""
+    return {
+        "title": row.title,
+        "description": row.description,
+        "trade_codes": list(row.trade_codes),
+        "duration_hours": str(row.duration_hours),
+        "modality": row.modality,
+        "certification_code": row.certification_code or "",
+        "certification_title": row.certification_title or "",
+        "price_excl_vat": _plain(row.price_excl_vat),
+        "price_incl_vat": _plain(row.price_incl_vat),
+        "entry_requirements": row.entry_requirements,
+        "funding": list(row.funding),
+    }
+
+
+def blank_training() -> Shown:
+    return {
+        **dict.fromkeys(TRAINING_TEXT, ""),
+        "trade_codes": [],
+        "funding": [],
+        "modality": "on-site",
     }
 
 

@@ -16,7 +16,16 @@ from app.core.clock import Clock, today
 from app.core.errors import DomainError, NotFound
 from app.core.params import MAX_ID
 from app.core.text import search_key
-from app.core.vocabulary import Contract, Experience, Housing, PayPeriod, Season
+from app.core.vocabulary import (
+    Contract,
+    Experience,
+    Funding,
+    Housing,
+    Modality,
+    OrganisationKind,
+    PayPeriod,
+    Season,
+)
 from app.offers import services as offers
 from app.offers.tables import Offer
 from app.organisations import services as organisations
@@ -36,6 +45,8 @@ DONE = {
     "pourvue": "L'offre est marquée comme pourvue : elle n'est plus proposée aux candidats.",
     "archivee": "L'offre est archivée.",
     "dupliquee": "L'offre est dupliquée : la copie est un brouillon, à relire avant de publier.",
+    "formation-creee": "La formation est créée : ajoutez-lui ses sessions.",
+    "formation-modifiee": "La formation est modifiée.",
     "session-creee": "La session est créée.",
     "inscrits": "Le nombre d'inscrits est enregistré.",
     "session-annulee": "La session est annulée.",
@@ -55,6 +66,10 @@ OFFER_CHOICES = {
     "housing": _choices("housing", Housing),
     "experience": _choices("experience", Experience),
     "languages": _choices("language", forms.FORM_LANGUAGES),
+}
+TRAINING_CHOICES = {
+    "modality": _choices("modality", Modality),
+    "funding": _choices("funding", Funding),
 }
 
 
@@ -86,6 +101,12 @@ async def organisation_for(person: SignedIn, raw: str | None) -> Organisation | 
         return None
 
 
+async def school_for(person: SignedIn, raw: str | None) -> Organisation | None:
+    """As `organisation_for`, for a school only: an employer has no trainings to write."""
+    org = await organisation_for(person, raw)
+    return org if org is not None and org.kind == OrganisationKind.SCHOOL else None
+
+
 async def offer_of(person: SignedIn, offer_id: int) -> Offer | None:
     try:
         row = await offers.get(offer_id)
@@ -110,17 +131,19 @@ async def session_of(person: SignedIn, session_id: int) -> TrainingSession | Non
     return row if person.may_act_for(row.training.organisation.id) else None
 
 
-async def _trade_choices(current: str) -> list[tuple[str, str]]:
-    """The mountain trades by name, and the offer's own trade when it is another one."""
+async def _trade_choices(*current: str) -> list[tuple[str, str]]:
+    """The mountain trades by name, and the record's own trades when they are other ones."""
     rows = await trades.mountain_trades()
     choices = sorted(
         ((t.code, t.mountain_label or t.label) for t in rows), key=lambda c: search_key(c[1])
     )
-    if current and current.upper() not in {code for code, _ in choices}:
+    for code in reversed(current):
+        if not code or code.upper() in {known for known, _ in choices}:
+            continue
         try:
-            trade = await trades.get_by_code(current)
+            trade = await trades.get_by_code(code)
         except NotFound:
-            return choices
+            continue
         choices.insert(0, (trade.code, trade.mountain_label or trade.label))
     return choices
 
@@ -141,6 +164,25 @@ async def offer_form(
         errors=errors,
         trades=await _trade_choices(values.get("trade", "")),
         choices=OFFER_CHOICES,
+    )
+
+
+async def training_form(
+    organisation: Organisation,
+    values: forms.Shown,
+    errors: dict[str, str],
+    training: Training | None = None,
+    status_code: int = 200,
+) -> Template:
+    return page(
+        "space/training_form.html",
+        status_code=status_code,
+        organisation=organisation,
+        training=training,
+        values=values,
+        errors=errors,
+        trades=await _trade_choices(*values.get("trade_codes", [])),
+        choices=TRAINING_CHOICES,
     )
 
 

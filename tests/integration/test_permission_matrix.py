@@ -537,6 +537,35 @@ def site_offer_action(action: str, publish: bool = True) -> MakeCall:
     return call
 
 
+def training_form(**overrides: str | list[str]) -> dict[str, Any]:
+    """The training form as a browser sends it (check boxes repeat their name)."""
+    form: dict[str, Any] = {
+        "title": "Préparation au test technique de moniteur de ski",
+        "description": "Six semaines d'entraînement encadré pour réussir le test technique.",
+        "trade_codes": ["G1204"],
+        "duration_hours": "180",
+        "modality": "on-site",
+        "certification_code": "RNCP37735",
+        "certification_title": "Diplôme d'État de ski – moniteur national de ski alpin",
+        "price_excl_vat": "3200",
+        "price_incl_vat": "3840",
+        "funding": ["cpf"],
+        "entry_requirements": "",
+    }
+    form.update(overrides)
+    return form
+
+
+async def site_create_training(w: World, who: Who) -> Call:
+    form = {**training_form(), "organisation": str(w.org("school").id)}
+    return Call("POST", "/espace/formations/nouvelle", form=form)
+
+
+async def site_edit_training(w: World, who: Who) -> Call:
+    form = training_form(title=f"Préparation au test technique ({who})")
+    return Call("POST", f"/espace/formations/{await w.training()}/modifier", form=form)
+
+
 async def site_create_session(w: World, who: Who) -> Call:
     form = {
         "place": "Chamrousse",
@@ -752,6 +781,13 @@ MATRIX: tuple[Rule, ...] = (
         "POST /espace/offres/{offer_id:int}/dupliquer",
         OWNER_OR_STAFF,
         site_offer_action("dupliquer"),
+    ),
+    Rule("POST /espace/formations/nouvelle", OWNER_OR_STAFF, site_create_training, owner="school"),
+    Rule(
+        "POST /espace/formations/{training_id:int}/modifier",
+        OWNER_OR_STAFF,
+        site_edit_training,
+        owner="school",
     ),
     Rule(
         "POST /espace/formations/{training_id:int}/sessions/nouvelle",

@@ -36,8 +36,10 @@ from app.web.space_pages import (
     offer_of,
     organisation_for,
     principal,
+    school_for,
     session_of,
     tokens_page,
+    training_form,
     training_of,
     trainings_page,
 )
@@ -240,6 +242,73 @@ class SpacePages(Controller):
         if org is None:
             return not_found_page()
         return await trainings_page(org, clock, confirmation=fait)
+
+    @get("/formations/nouvelle")
+    async def new_training_form(
+        self, request: Req, organisation: OrganisationParam = None
+    ) -> Template | Redirect:
+        person = await current_person(request)
+        if person is None:
+            return to_sign_in(request)
+        org = await school_for(person, organisation)
+        if org is None:
+            return not_found_page()
+        return await training_form(org, forms.blank_training(), {})
+
+    @post("/formations/nouvelle", status_code=303)
+    async def create_training(
+        self, request: Req, clock: CurrentClock, organisation: OrganisationParam = None
+    ) -> Template | Redirect:
+        person = await current_person(request)
+        if person is None:
+            return to_sign_in(request)
+        form = await _form(request)
+        # The school is named by the form (or the address); never a default one.
+        org = await school_for(person, str(form.get("organisation", "") or organisation or "0"))
+        if org is None:
+            return not_found_page()
+        shown = forms.read_training(form)
+        try:
+            data = forms.training_create(shown, org.id)
+            await trainings.create_training(data, principal(person, org.id), clock.now())
+        except InvalidInput as error:
+            return await training_form(org, shown, forms.errors_of(error), status_code=400)
+        return done("/espace/formations", org.id, "formation-creee")
+
+    @get("/formations/{training_id:int}/modifier")
+    async def edit_training_form(self, request: Req, training_id: Id) -> Template | Redirect:
+        person = await current_person(request)
+        if person is None:
+            return to_sign_in(request)
+        training = await training_of(person, training_id)
+        if training is None:
+            return not_found_page()
+        shown = forms.training_shown(training)
+        return await training_form(training.organisation, shown, {}, training=training)
+
+    @post("/formations/{training_id:int}/modifier", status_code=303)
+    async def update_training(
+        self, request: Req, training_id: Id, clock: CurrentClock
+    ) -> Template | Redirect:
+        person = await current_person(request)
+        if person is None:
+            return to_sign_in(request)
+        training = await training_of(person, training_id)
+        if training is None:
+            return not_found_page()
+        shown = forms.read_training(await _form(request))
+        organisation_id = training.organisation.id
+        try:
+            data = forms.training_update(shown)
+            await trainings.update_training(
+                training_id, data, principal(person, organisation_id), clock.now()
+            )
+        except InvalidInput as error:
+            errors = forms.errors_of(error)
+            return await training_form(
+                training.organisation, shown, errors, training=training, status_code=400
+            )
+        return done("/espace/formations", organisation_id, "formation-modifiee")
 
     @get("/formations/{training_id:int}/sessions/nouvelle")
     async def new_session_form(self, request: Req, training_id: Id) -> Template | Redirect:

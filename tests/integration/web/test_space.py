@@ -16,7 +16,7 @@ from app.alerts.tables import Alert, AlertSend
 from app.core.clock import FrozenClock
 from app.offers.tables import Offer
 from app.organisations.tables import Organisation
-from app.trainings.tables import TrainingSession
+from app.trainings.tables import Training, TrainingSession
 from search.client import SearchEngine
 from tests.integration.conftest import (
     Org,
@@ -480,6 +480,99 @@ async def test_a_school_changes_seats_creates_and_cancels_sessions(
     assert not tree.cssselect(f"#session-{sid} form")  # nothing left to change
     again = await post_form(client, f"/espace/sessions/{sid}/annuler", {}, form_page=page)
     assert again.status_code == 409
+
+
+async def test_a_school_writes_and_edits_a_training_from_its_space(
+    client: AsyncClient, clock: FrozenClock, school: Org, employer: Org
+) -> None:
+    await signed_in_member(client, school, "direction@ecole.example", clock)
+    user = await User.objects().where(User.email == "direction@ecole.example").first()
+    assert user is not None
+    await Membership(user=user.id, organisation=employer.id, role="owner").save()  # both kinds
+    listing = f"/espace/formations?organisation={school.id}"
+    tree = parse((await client.get(listing)).text)
+    new = f"/espace/formations/nouvelle?organisation={school.id}"
+    assert tree.cssselect(f'a[href="{new}"]')
+    # An employer has no trainings: no form for it.
+    assert (
+        await client.get(f"/espace/formations/nouvelle?organisation={employer.id}")
+    ).status_code == 404
+
+    form = parse((await client.get(new)).text)
+    assert form.cssselect('input[name="trade_codes"][value="G1204"]')
+    assert form.cssselect('input[name="modality"][value="on-site"]')[0].get("checked") is not None
+    values: dict[str, Any] = {
+        "organisation": str(school.id),
+        "title": "Pisteur-secouriste, premier degré",
+        "description": "Formation au secours sur piste, à la sécurité et au damage.",
+        "trade_codes": [],
+        "duration_hours": "deux cents",
+        "modality": "on-site",
+        "certification_code": "rncp 12",
+        "certification_title": "",
+        "price_excl_vat": "2 500",
+        "price_incl_vat": "3000",
+        "funding": ["cpf"],
+        "entry_requirements": "Avoir 18 ans.\nNiveau 2e étoile.",
+    }
+    refused = await post_form(client, "/espace/formations/nouvelle", values, form_page=new)
+    assert refused.status_code == 400
+    tree = parse(refused.text)
+    for name in ("trade_codes", "duration_hours", "certification_code"):
+        assert tree.cssselect(f"#{name}-error"), name
+    assert not tree.cssselect("#title-error")
+    assert tree.cssselect("#title")[0].get("value") == values["title"]
+    assert tree.cssselect("#entry_requirements")[0].text_content() == values["entry_requirements"]
+    assert tree.cssselect('input[name="funding"][value="cpf"]')[0].get("checked") is not None
+    assert await Training.count() == 0
+
+    fixed = {
+        **values,
+        "trade_codes": ["G1204"],
+        "duration_hours": "200",
+        "certification_code": "",
+    }
+    made = await post_form(client, "/espace/formations/nouvelle", fixed, form_page=new)
+    assert made.status_code == 303, made.text
+    assert done_message((await client.get(made.headers["location"])).text) == [
+        "La formation est créée : ajoutez-lui ses sessions."
+    ]
+    [row] = await Training.objects()
+    assert (row.title, row.trade_codes, row.duration_hours, row.organisation) == (
+        "Pisteur-secouriste, premier degré",
+        ["G1204"],
+        200,
+        school.id,
+    )
+    assert (row.price_excl_vat, row.certification_code, row.funding) == (
+        Decimal("2500"),
+        None,
+        ["cpf"],
+    )
+    assert row.entry_requirements == "Avoir 18 ans.\nNiveau 2e étoile."
+
+    # Edited: the form shows what is stored; a price cleared is cleared.
+    edit = f"/espace/formations/{row.id}/modifier"
+    tree = parse((await client.get(edit)).text)
+    assert tree.cssselect("#price_excl_vat")[0].get("value") == "2500"
+    assert tree.cssselect('input[name="trade_codes"][value="G1204"]')[0].get("checked") is not None
+    changed = {**fixed, "title": "Pisteur-secouriste, 1er degré", "price_excl_vat": ""}
+    del changed["organisation"]
+    bad_price = await post_form(client, edit, {**changed, "price_incl_vat": "-4"}, form_page=edit)
+    assert bad_price.status_code == 400
+    assert parse(bad_price.text).cssselect("#price_incl_vat-error")
+    assert (await Training.objects().first()).title == "Pisteur-secouriste, premier degré"  # type: ignore[union-attr]
+    saved = await post_form(client, edit, changed, form_page=edit)
+    assert saved.status_code == 303
+    row2 = await Training.objects().where(Training.id == row.id).first()
+    assert row2 is not None
+    assert (row2.title, row2.price_excl_vat, row2.slug) == (
+        "Pisteur-secouriste, 1er degré",
+        None,
+        row.slug,
+    )
+    tree = parse((await client.get(saved.headers["location"])).text)
+    assert texts(tree, "h2") == ["Pisteur-secouriste, 1er degré"]
 
 
 async def test_api_tokens_are_shown_once_work_and_are_revoked(
