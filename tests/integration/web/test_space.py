@@ -544,11 +544,8 @@ async def test_a_school_writes_and_edits_a_training_from_its_space(
         200,
         school.id,
     )
-    assert (row.price_excl_vat, row.certification_code, row.funding) == (
-        Decimal("2500"),
-        None,
-        ["cpf"],
-    )
+    stored: tuple[Any, ...] = (row.price_excl_vat, row.certification_code, row.funding)
+    assert stored == (Decimal("2500"), None, ["cpf"])
     assert row.entry_requirements == "Avoir 18 ans.\nNiveau 2e étoile."
 
     # Edited: the form shows what is stored; a price cleared is cleared.
@@ -561,16 +558,15 @@ async def test_a_school_writes_and_edits_a_training_from_its_space(
     bad_price = await post_form(client, edit, {**changed, "price_incl_vat": "-4"}, form_page=edit)
     assert bad_price.status_code == 400
     assert parse(bad_price.text).cssselect("#price_incl_vat-error")
-    assert (await Training.objects().first()).title == "Pisteur-secouriste, premier degré"  # type: ignore[union-attr]
+    unchanged = await Training.objects().where(Training.id == row.id).first()
+    assert unchanged is not None
+    assert unchanged.title == "Pisteur-secouriste, premier degré"
     saved = await post_form(client, edit, changed, form_page=edit)
     assert saved.status_code == 303
     row2 = await Training.objects().where(Training.id == row.id).first()
     assert row2 is not None
-    assert (row2.title, row2.price_excl_vat, row2.slug) == (
-        "Pisteur-secouriste, 1er degré",
-        None,
-        row.slug,
-    )
+    edited: tuple[Any, ...] = (row2.title, row2.price_excl_vat, row2.slug)
+    assert edited == ("Pisteur-secouriste, 1er degré", None, row.slug)
     tree = parse((await client.get(saved.headers["location"])).text)
     assert texts(tree, "h2") == ["Pisteur-secouriste, 1er degré"]
 
