@@ -24,6 +24,7 @@ from typing import Any
 from bench._proc import own_peak_rss
 
 CAPTURE_CONCURRENCY = 8
+JSON = "application/json"
 RECORDED: ContextVar[list[tuple[str, bytes, dict[str, str]]]] = ContextVar("recorded")
 
 Job = Callable[[dict[str, Any]], Coroutine[Any, Any, dict[str, Any]]]
@@ -64,8 +65,8 @@ def _offer_search(search: dict[str, Any]) -> Any:
 async def capture(args: dict[str, Any]) -> dict[str, Any]:
     """The exact POST /multi-search body search/queries.py sends for each search of the mix.
 
-    The Meilisearch client's HTTP post is wrapped: each request body is recorded on its way
-    out, then sent on (so the totals are real, and the index is warm afterwards).
+    The search client's POST is wrapped: each request body and its headers are recorded on
+    their way out, then sent on (so the totals are real, and the index is warm afterwards).
     """
     from app.offers.search import to_query
     from search.queries import search_offers
@@ -74,18 +75,18 @@ async def capture(args: dict[str, Any]) -> dict[str, Any]:
     out = Path(args["out"])
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
-        http = engine.client.http_client
-        post = http.post
+        searches = engine.searches  # search.client.SearchEngine: the searches' own client
+        post = searches.post
 
-        async def recording_post(url: Any, *a: Any, **kw: Any) -> Any:
+        async def recording_post(path: str, body: bytes, content_type: str = JSON) -> Any:
             # The headers on the wire: the client's own, then the request's.
-            headers = {k.lower(): v for k, v in http.headers.items()}
-            headers.update({k.lower(): v for k, v in (kw.get("headers") or {}).items()})
+            headers = {k.lower(): v for k, v in searches.headers.items()}
+            headers["content-type"] = content_type
             headers.pop("authorization", None)
-            RECORDED.get().append((str(url), bytes(kw.get("content") or b""), headers))
-            return await post(url, *a, **kw)
+            RECORDED.get().append((path, body, headers))
+            return await post(path, body, content_type)
 
-        http.post = recording_post
+        searches.post = recording_post
         now = datetime.now(UTC)
         gate = asyncio.Semaphore(CAPTURE_CONCURRENCY)
 

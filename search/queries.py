@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from meilisearch_python_sdk.models.search import SearchParams
-
 from search.client import SearchEngine
 from search.documents import timestamp
 from search.filters import Circle, any_of, combine, compare
@@ -53,6 +51,31 @@ OFFER_SORTS = {
     "pay": ["pay_monthly_min:desc"],
 }
 OFFER_HIGHLIGHT = ["title", "organisation_name", "place_name", "description"]
+# What a hit shows (app/offers/search.py); Meilisearch then leaves out the rest of each
+# document (descriptions, trade titles …), a third of the answer's size.
+OFFER_RETRIEVE = [
+    "id",
+    "slug",
+    "title",
+    "organisation_slug",
+    "organisation_name",
+    "trade_code",
+    "trade_label",
+    "place_slug",
+    "place_name",
+    "massif",
+    "departement",
+    "seasons",
+    "contract",
+    "start_day",
+    "end_day",
+    "pay_min",
+    "pay_max",
+    "pay_period",
+    "housing",
+    "published_at",
+    "_geo",  # without it, no _geoDistance when sorted by distance
+]
 
 SESSION_FACETS = ("massif", "trade_codes", "modality", "month", "status")
 SESSION_SORTS = {
@@ -103,6 +126,12 @@ def _sort(query: OfferQuery | SessionQuery, sorts: Mapping[str, list[str]]) -> l
     return None
 
 
+def _with_q(query: dict[str, Any], q: str) -> dict[str, Any]:
+    if q:
+        query["q"] = q
+    return query
+
+
 async def _search(
     engine: SearchEngine,
     spec: IndexSpec,
@@ -111,58 +140,60 @@ async def _search(
     facet_names: Sequence[str],
     sorts: Mapping[str, list[str]],
     highlight: list[str],
+    retrieve: list[str],
 ) -> SearchPage:
     facet_filters = {name: any_of(name, query.facets.get(name, ())) for name in facet_names}
     uid = engine.uid(spec)
-    main = SearchParams(
-        index_uid=uid,
-        q=query.q or None,
+    main: dict[str, Any] = _with_q({"indexUid": uid}, query.q)
+    main.update(
         filter=combine([*base, *facet_filters.values()]),
         facets=[n for n in facet_names if not facet_filters[n]],
         page=query.page,
-        hits_per_page=query.page_size,
-        sort=_sort(query, sorts),
-        attributes_to_highlight=highlight,
-        attributes_to_crop=["description"],
-        crop_length=30,
-        highlight_pre_tag=PRE,
-        highlight_post_tag=POST,
-        crop_marker="…",
+        hitsPerPage=query.page_size,
+        attributesToRetrieve=retrieve,
+        attributesToHighlight=highlight,
+        attributesToCrop=["description"],
+        cropLength=30,
+        highlightPreTag=PRE,
+        highlightPostTag=POST,
+        cropMarker="…",
     )
+    sort = _sort(query, sorts)
+    if sort:
+        main["sort"] = sort
     # One more query per active facet, without its own filter, for its disjunctive counts.
     disjunctive = [
-        SearchParams(
-            index_uid=uid,
-            q=query.q or None,
-            filter=combine([*base, *(f for n, f in facet_filters.items() if n != name)]),
-            facets=[name],
-            limit=0,
+        _with_q(
+            {
+                "indexUid": uid,
+                "filter": combine([*base, *(f for n, f in facet_filters.items() if n != name)]),
+                "facets": [name],
+                "limit": 0,
+            },
+            query.q,
         )
         for name in facet_names
         if facet_filters[name]
     ]
-    results = await engine.client.multi_search([main, *disjunctive])
-    assert isinstance(results, list)
+    results = await engine.multi_search([main, *disjunctive])
     first = results[0]
-    distribution: dict[str, dict[str, int]] = dict(first.facet_distribution or {})
+    distribution: dict[str, dict[str, int]] = dict(first.get("facetDistribution") or {})
     for extra in results[1:]:
-        distribution.update(extra.facet_distribution or {})
-    hits = []
-    for hit in first.hits:
-        formatted = hit.pop("_formatted", {}) or {}
+        distribution.update(extra.get("facetDistribution") or {})
+    hits = first["hits"]
+    for hit in hits:
+        formatted = hit.pop("_formatted", None) or {}
         hit["highlight"] = {
             name: safe_highlight(str(formatted[name]))
             for name in highlight
             if formatted.get(name) is not None
         }
-        hits.append(hit)
-    total = first.total_hits or 0
     return SearchPage(
         hits=hits,
-        total=total,
+        total=first.get("totalHits") or 0,
         page=query.page,
         page_size=query.page_size,
-        pages=first.total_pages or 0,
+        pages=first.get("totalPages") or 0,
         facets={name: dict(distribution.get(name, {})) for name in facet_names},
     )
 
@@ -173,7 +204,9 @@ async def search_offers(engine: SearchEngine, query: OfferQuery, now: datetime) 
         base.append(compare("pay_monthly_min", ">=", query.pay_monthly_min))
     if query.published_after is not None:
         base.append(compare("published_at", ">", query.published_after.timestamp()))
-    return await _search(engine, OFFERS, query, base, OFFER_FACETS, OFFER_SORTS, OFFER_HIGHLIGHT)
+    return await _search(
+        engine, OFFERS, query, base, OFFER_FACETS, OFFER_SORTS, OFFER_HIGHLIGHT, OFFER_RETRIEVE
+    )
 
 
 @dataclass(frozen=True)
@@ -194,7 +227,7 @@ class SessionQuery:
 async def search_sessions(engine: SearchEngine, query: SessionQuery, now: datetime) -> SearchPage:
     base = _common_filters(query, now, offers=False)
     return await _search(
-        engine, SESSIONS, query, base, SESSION_FACETS, SESSION_SORTS, SESSION_HIGHLIGHT
+        engine, SESSIONS, query, base, SESSION_FACETS, SESSION_SORTS, SESSION_HIGHLIGHT, ["*"]
     )
 
 
@@ -207,7 +240,10 @@ async def facet_values(
     limit: int = 10,
 ) -> list[tuple[str, int]]:
     """Values of a facet that start like `text`, with their counts (type-ahead)."""
-    result = await engine.index(spec).facet_search(
-        facet_name=facet, facet_query=text, filter=filter_, limit=limit
-    )
-    return [(hit.value, hit.count) for hit in result.facet_hits]
+    body: dict[str, Any] = {"facetName": facet, "limit": limit}
+    if text:
+        body["facetQuery"] = text
+    if filter_:
+        body["filter"] = filter_
+    result = await engine.facet_search(spec, body)
+    return [(hit["value"], hit["count"]) for hit in result["facetHits"]]

@@ -1,9 +1,16 @@
-"""Checking search parameters against their known sets before they reach search/."""
+"""Checking search parameters against their known sets before they reach search/.
+
+Trades and places are reference data (loaded by `litestar seed reference`, changed only by
+another load): every process keeps them in memory for REFERENCE_TTL seconds, so that a search
+costs no database query. A value missing from that copy is still looked up in the database,
+so a code or place loaded meanwhile is known at once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from app.core.errors import FieldError, InvalidInput
 from app.organisations.tables import Organisation
@@ -12,6 +19,57 @@ from app.trades.tables import Trade
 from search.filters import Circle
 
 MAX_RADIUS_KM = 200.0
+REFERENCE_TTL = 300.0  # seconds
+
+
+@dataclass
+class Reference:
+    """The trades' labels and the places' coordinates and départements, as last loaded."""
+
+    trade_labels: dict[str, str] = field(default_factory=dict)  # code → label shown
+    places: dict[str, tuple[float, float]] = field(default_factory=dict)  # slug → lat, lng
+    departements: frozenset[str] = frozenset()
+    loaded_at: float = float("-inf")
+
+
+_reference = Reference()
+
+
+def forget_reference() -> None:
+    """Load the reference data again at its next use (after a new `seed reference`)."""
+    global _reference
+    _reference = Reference()
+
+
+async def reference() -> Reference:
+    global _reference
+    if time.monotonic() - _reference.loaded_at < REFERENCE_TTL:
+        return _reference
+    trades = await Trade.select(Trade.code, Trade.label, Trade.mountain_label)
+    places = await Place.select(Place.slug, Place.latitude, Place.longitude, Place.departement_code)
+    _reference = Reference(
+        trade_labels={r["code"]: r["mountain_label"] or r["label"] for r in trades},
+        places={r["slug"]: (r["latitude"], r["longitude"]) for r in places},
+        departements=frozenset(r["departement_code"] for r in places),
+        loaded_at=time.monotonic(),
+    )
+    return _reference
+
+
+async def trade_labels(codes: Iterable[str]) -> dict[str, str]:
+    """The label shown for each known ROME code (the mountain label, else France Travail's)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    known = (await reference()).trade_labels
+    labels = {c: known[c] for c in wanted if c in known}
+    if len(labels) < len(wanted):
+        missing = list(wanted - labels.keys())
+        rows = await Trade.select(Trade.code, Trade.label, Trade.mountain_label).where(
+            Trade.code.is_in(missing)
+        )
+        labels.update({r["code"]: r["mountain_label"] or r["label"] for r in rows})
+    return labels
 
 
 @dataclass(frozen=True)
@@ -24,28 +82,35 @@ class Known:
         wanted = sorted({c.upper() for c in codes or ()})
         if not wanted:
             return []
-        found = {r["code"] for r in await Trade.select(Trade.code).where(Trade.code.is_in(wanted))}
-        self._unknown(field, set(wanted) - found, "ROME codes")
+        found = await trade_labels(wanted)
+        self._unknown(field, set(wanted) - found.keys(), "ROME codes")
         return wanted
 
     async def places(self, field: str, slugs: Sequence[str] | None) -> list[str]:
         wanted = sorted(set(slugs or ()))
         if not wanted:
             return []
-        found = {r["slug"] for r in await Place.select(Place.slug).where(Place.slug.is_in(wanted))}
-        self._unknown(field, set(wanted) - found, "places")
+        known = (await reference()).places
+        missing = [s for s in wanted if s not in known]
+        if missing:
+            rows = await Place.select(Place.slug).where(Place.slug.is_in(missing))
+            self._unknown(field, set(missing) - {r["slug"] for r in rows}, "places")
         return wanted
 
     async def departements(self, field: str, codes: Sequence[str] | None) -> list[str]:
         wanted = sorted({c.upper() for c in codes or ()})
         if not wanted:
             return []
-        rows = (
-            await Place.select(Place.departement_code)
-            .where(Place.departement_code.is_in(wanted))
-            .distinct()
-        )
-        self._unknown(field, set(wanted) - {r["departement_code"] for r in rows}, "départements")
+        known = (await reference()).departements
+        missing = [c for c in wanted if c not in known]
+        if missing:
+            rows = (
+                await Place.select(Place.departement_code)
+                .where(Place.departement_code.is_in(missing))
+                .distinct()
+            )
+            found = {r["departement_code"] for r in rows}
+            self._unknown(field, set(missing) - found, "départements")
         return wanted
 
     async def organisations(self, field: str, slugs: Sequence[str] | None) -> list[str]:
@@ -63,15 +128,18 @@ class Known:
             self.errors.append(FieldError("near", "give either near or lat/lon, not both"))
             return None
         if near:
-            place = (
-                await Place.select(Place.latitude, Place.longitude)
-                .where(Place.slug == near)
-                .first()
-            )
-            if place is None:
-                self._unknown("near", {near}, "places")
-                return None
-            return Circle(place["latitude"], place["longitude"], radius_km)
+            point = (await reference()).places.get(near)
+            if point is None:
+                place = (
+                    await Place.select(Place.latitude, Place.longitude)
+                    .where(Place.slug == near)
+                    .first()
+                )
+                if place is None:
+                    self._unknown("near", {near}, "places")
+                    return None
+                point = (place["latitude"], place["longitude"])
+            return Circle(point[0], point[1], radius_km)
         if (lat is None) != (lon is None):
             self.errors.append(FieldError("lat" if lat is None else "lon", "give lat and lon"))
             return None

@@ -12,9 +12,9 @@ from meilisearch_python_sdk.errors import MeilisearchCommunicationError, Meilise
 from app.core.catalogue import label
 from app.core.errors import FieldError, Unavailable
 from app.core.search_params import Known
+from app.core.search_params import trade_labels as trade_labels  # re-exported
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.offers import schemas
-from app.trades.tables import Trade
 from search.client import SearchEngine
 from search.filters import any_of, combine, compare
 from search.indexes import OFFERS
@@ -99,15 +99,6 @@ async def search(
 ) -> schemas.OfferSearchResult:
     page = await guarded(search_offers(engine, await to_query(params), now))
     return await to_result(page)
-
-
-async def trade_labels(codes: Sequence[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    rows = await Trade.select(Trade.code, Trade.label, Trade.mountain_label).where(
-        Trade.code.is_in(list(codes))
-    )
-    return {r["code"]: r["mountain_label"] or r["label"] for r in rows}
 
 
 def _counts(kind: str, distribution: dict[str, int]) -> list[schemas.FacetCount]:
