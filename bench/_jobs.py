@@ -231,45 +231,58 @@ async def drain(args: dict[str, Any]) -> dict[str, Any]:
 
 
 async def alerts(args: dict[str, Any]) -> dict[str, Any]:
-    """app.alerts.matching.run_due_alerts with the worker's sender and an SMTP mailer.
+    """The two steps of the worker's alert run (app.alerts.matching.run_due_alerts), timed apart.
 
-    With a budget (seconds), the run is cancelled when it is spent: the alert in progress
-    rolls back, and the alerts done so far give the rate.
+    Matching (`match_due_alerts`: every due alert's new offers claimed in the send log, its
+    emails queued) runs to the end: that is the issue's target. Sending (`send_pending` with
+    the worker's AlertMail and an SMTP mailer) follows; with a budget (seconds) it starts no
+    email once the budget is spent (as the worker's run does), the emails not sent stay
+    queued, and those sent give the rate.
     """
-    from app.alerts.matching import AlertRunError, due_alerts, run_due_alerts
-    from app.alerts.tables import Alert
-    from workers.alerts import alert_sender
+    from app.alerts import digests, matching
+    from app.alerts.tables import Alert, AlertSend
+    from workers.alerts import AlertMail
     from workers.mail import SmtpMailer
 
     budget = float(args.get("budget") or 0)
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
-        mailer = SmtpMailer(settings.mail.smtp_url, settings.mail)
-        send = alert_sender({"mailer": mailer, "settings": settings})
+        mail = AlertMail(SmtpMailer(settings.mail.smtp_url, settings.mail))
         now = datetime.now(UTC)
-        due = len(await due_alerts(now))
+        due = len(await matching.due_alerts(now))
         started = time.perf_counter()
-        failure = None
-        complete = True
-        result: dict[str, Any] = {}
-        try:
-            run = run_due_alerts(engine, settings, now, send)
-            result = await (asyncio.wait_for(run, budget) if budget > 0 else run)
-        except TimeoutError:
-            complete = False
-        except AlertRunError as exc:
-            failure = str(exc)
+        matched = await matching.match_due_alerts(engine, now)
         seconds = time.perf_counter() - started
         processed = await Alert.count().where(Alert.last_run_at == now)
+        queued = await AlertSend.count().where(AlertSend.sent_at.is_null())
+        [waiting] = await AlertSend.raw(
+            "SELECT count(DISTINCT alert) AS emails FROM alert_send WHERE sent_at IS NULL"
+        )
+        started = time.perf_counter()
+        sent = await digests.send_pending(settings, now, mail, budget if budget > 0 else None)
+        send_seconds = time.perf_counter() - started
+        failures = []
+        if matched.failed:
+            failures.append(f"{len(matched.failed)} alert(s) could not be matched")
+        if sent.failed or sent.server_down:
+            failures.append(f"{sent.failed} email(s) failed, server down: {sent.server_down}")
         return {
             "due": due,
             "processed": processed,
-            "complete": complete,
-            "emails_reported": result.get("emails"),
-            "offers_reported": result.get("offers"),
+            "complete": not matched.failed,
+            "claimed": matched.claimed,
+            "queued": queued,
+            "emails_queued": waiting["emails"],
+            "searches": matched.searches,
+            "texts": matched.texts,
+            "new_offers": matched.new_offers,
             "seconds": seconds,
+            "send_seconds": send_seconds,
+            "send_complete": sent.complete,
+            "emails_reported": sent.emails,
+            "offers_reported": sent.offers,
             "budget": budget,
-            "failure": failure,
+            "failure": "; ".join(failures) or None,
         }
 
     return await _with_app(work)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from arq import Retry
 
-from app.alerts import matching
+from app.alerts import digests, matching
 from app.alerts.services import is_confirmed, links
 from app.alerts.tables import Alert
 from app.core.delivery import Undeliverable
 from workers.indexing import backoff
-from workers.mail import Email, PermanentMailError, TemporaryMailError, render
+from workers.mail import Email, Mailer, PermanentMailError, TemporaryMailError, render
+from workers.mail_session import SmtpUnreachable, open_session
 
 log = logging.getLogger(__name__)
 
@@ -50,28 +53,38 @@ async def _send(ctx: dict[str, Any], email: Email) -> str:
     return message_id
 
 
-def alert_sender(ctx: dict[str, Any]) -> matching.SendAlert:
-    async def send(alert: Alert, offers: list[dict[str, Any]], urls: dict[str, str]) -> str:
-        email = render(
-            "alert_digest",
-            {"offers": offers, "urls": urls, "frequency": alert.frequency},
-            to=alert.email,
-            headers=unsubscribe_headers(urls["unsubscribe"]),
-        )
-        try:
-            message_id: str = await ctx["mailer"].send(email)
-        except PermanentMailError as exc:
-            raise Undeliverable(str(exc)) from exc
-        return message_id
+class AlertMail:
+    """Alert emails rendered here and sent over one connection per session (app.alerts.digests)."""
 
-    return send
+    def __init__(self, mailer: Mailer) -> None:
+        self.mailer = mailer
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[digests.Send]:
+        async with open_session(self.mailer) as connection:
+
+            async def send(digest: digests.Digest) -> str:
+                email = render(
+                    "alert_digest",
+                    {"offers": digest.offers, "urls": digest.urls, "frequency": digest.frequency},
+                    to=digest.email,
+                    headers=unsubscribe_headers(digest.urls["unsubscribe"]),
+                )
+                try:
+                    return await connection.send(email)
+                except SmtpUnreachable as exc:
+                    raise digests.MailServerDown(str(exc)) from exc
+                except PermanentMailError as exc:
+                    raise Undeliverable(str(exc)) from exc
+
+            yield send
 
 
 async def run_alerts(ctx: dict[str, Any]) -> dict[str, int]:
     """Run every due alert (instant ones after each sync, daily and weekly on schedule)."""
     try:
         return await matching.run_due_alerts(
-            ctx["search_engine"], ctx["settings"], ctx["clock"].now(), alert_sender(ctx)
+            ctx["search_engine"], ctx["settings"], ctx["clock"].now(), AlertMail(ctx["mailer"])
         )
     except matching.AlertRunError as exc:
         job_try = int(ctx.get("job_try", 1))

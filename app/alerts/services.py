@@ -48,7 +48,11 @@ def is_confirmed(row: Alert) -> bool:
 
 
 def saved_search(row: Alert) -> schemas.SavedSearch:
-    raw: Any = row.search  # JSONB: text when read back, a dict before the first save
+    return saved_search_of(row.search)
+
+
+def saved_search_of(raw: Any) -> schemas.SavedSearch:
+    """JSONB: text when read back, a dict before the first save."""
     return msgspec.convert(
         msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw, schemas.SavedSearch
     )
@@ -160,7 +164,11 @@ def confirm_token(row: Alert, settings: Settings, now: datetime) -> str:
 
 
 def unsubscribe_token(row: Alert, settings: Settings) -> str:
-    return sign(settings.site.secret_key, "alert-unsubscribe", {"a": row.id, "k": row.key}, None)
+    return _unsubscribe_token(row.id, row.key, settings)
+
+
+def _unsubscribe_token(alert_id: int, key: str, settings: Settings) -> str:
+    return sign(settings.site.secret_key, "alert-unsubscribe", {"a": alert_id, "k": key}, None)
 
 
 def manage_token(email: str, settings: Settings, now: datetime) -> str:
@@ -173,6 +181,18 @@ def links(row: Alert, settings: Settings, now: datetime) -> dict[str, str]:
         "confirm": f"{base}/alertes/confirmer?token={confirm_token(row, settings, now)}",
         "unsubscribe": f"{base}/alertes/desabonner?token={unsubscribe_token(row, settings)}",
         "manage": f"{base}/alertes/gerer?token={manage_token(row.email, settings, now)}",
+    }
+
+
+def digest_links(
+    alert_id: int, key: str, email: str, settings: Settings, now: datetime
+) -> dict[str, str]:
+    """The links of an alert email (links() less the confirmation), from the alert's columns."""
+    base = settings.site.base_url
+    unsubscribe = _unsubscribe_token(alert_id, key, settings)
+    return {
+        "unsubscribe": f"{base}/alertes/desabonner?token={unsubscribe}",
+        "manage": f"{base}/alertes/gerer?token={manage_token(email, settings, now)}",
     }
 
 

@@ -1,0 +1,214 @@
+"""Sending what alert runs queued: one email per alert listing its offers claimed, not yet sent.
+
+Alerts with waiting claims are taken by batches by a few senders side by side, each with one
+connection to the mail server for all its emails and one database connection. A sender
+holds an advisory lock on each alert of its batch, so two senders (two workers) never mail
+the same claims; each email's claims are marked sent (and committed) as soon as the mail
+server accepted it. An address refused for good loses this run's offers (as if nothing
+matched); a mail server that says "later" leaves the claims waiting for the next run; one
+that cannot be reached stops the sending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from app.alerts._db import connection
+from app.alerts.services import digest_links
+from app.config import Settings
+from app.core.catalogue import label
+from app.core.delivery import Undeliverable
+
+log = logging.getLogger(__name__)
+
+MAX_OFFERS_PER_EMAIL = 30
+SEND_BATCH = 100  # alerts a sender locks at a time
+SENDERS = 2  # connections to the mail server at once
+LOCK_SPACE = 0x616C7274  # "alrt": the advisory locks of alert senders
+
+WAITING = "SELECT DISTINCT alert FROM alert_send WHERE sent_at IS NULL ORDER BY alert"
+LOCK = """
+SELECT id, email, key, frequency FROM alert
+WHERE id = ANY($2::int[]) AND confirmed_at IS NOT NULL AND pg_try_advisory_lock($1, id)
+ORDER BY id
+"""
+CLAIMS = """
+SELECT alert, offer FROM alert_send WHERE alert = ANY($1::int[]) AND sent_at IS NULL ORDER BY id
+"""
+OFFERS = """
+SELECT o.id, o.slug, o.title, o.start_date, o.end_date, o.pay_min, o.pay_max, o.pay_period,
+       o.housing, g.name AS employer, p.name AS place, p.massif
+FROM offer o JOIN organisation g ON g.id = o.organisation JOIN place p ON p.id = o.place
+WHERE o.id = ANY($1::int[]) AND o.status = 'published' AND o.expires_at > $2 AND g.verified
+"""
+MARK_SENT = """
+UPDATE alert_send SET sent_at = $3, message_id = $4
+WHERE alert = $1 AND offer = ANY($2::int[]) AND sent_at IS NULL
+"""
+FORGET = "DELETE FROM alert_send WHERE alert = $1 AND offer = ANY($2::int[]) AND sent_at IS NULL"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One alert email: to whom, the offers it lists, its links."""
+
+    alert_id: int
+    email: str
+    frequency: str
+    offers: list[dict[str, Any]]
+    urls: dict[str, str]
+
+
+Send = Callable[[Digest], Awaitable[str]]  # the Message-ID; Undeliverable when refused for good
+
+
+class Mail(Protocol):
+    def session(self) -> AbstractAsyncContextManager[Send]:
+        """One connection to the mail server for many emails."""
+        ...
+
+
+class MailServerDown(Exception):
+    """The mail server cannot be reached: stop sending; every email stays queued."""
+
+
+@dataclass
+class SendReport:
+    waiting: int = 0  # alerts with claims waiting
+    emails: int = 0
+    offers: int = 0
+    undeliverable: int = 0
+    failed: int = 0  # emails left waiting for the next run
+    server_down: bool = False
+    complete: bool = True  # False: stopped at its budget, emails left waiting
+
+
+def offer_line(row: Any, base_url: str) -> dict[str, Any]:
+    """What an alert email shows of an offer."""
+    bounds = (row["pay_min"], row["pay_max"])
+    amounts = [f"{float(v):,.0f}".replace(",", " ") for v in bounds if v is not None]
+    pay = None
+    if amounts:
+        pay = f"{' – '.join(amounts)} € {label('pay_period', row['pay_period'] or '')}"
+    start: date = row["start_date"]
+    return {
+        "title": row["title"],
+        "employer": row["employer"],
+        "place": row["place"],
+        "massif": label("massif", row["massif"]),
+        "start_date": start,
+        "end_date": row["end_date"],
+        "pay": pay,
+        "housing": label("housing", row["housing"]),
+        "url": f"{base_url}/offres/{row['slug']}",
+    }
+
+
+class _Run:
+    def __init__(
+        self, settings: Settings, now: datetime, mail: Mail, waiting: list[int], deadline: float
+    ):
+        self.settings = settings
+        self.now = now
+        self.mail = mail
+        self.deadline = deadline
+        self.batches = [waiting[i : i + SEND_BATCH] for i in range(0, len(waiting), SEND_BATCH)]
+        self.lines: dict[int, dict[str, Any] | None] = {}  # offer → its lines; None: not live
+        self.report = SendReport(waiting=len(waiting))
+
+    @property
+    def stopping(self) -> bool:
+        if self.report.server_down:
+            return True
+        if time.monotonic() > self.deadline:
+            self.report.complete = False
+            return True
+        return False
+
+    async def sender(self) -> None:
+        async with self.mail.session() as send, connection() as conn:
+            while self.batches and not self.stopping:
+                batch = self.batches.pop(0)
+                try:
+                    await self.batch(conn, send, batch)
+                except Exception as exc:  # logged with its reason; these emails wait
+                    log.warning("alert emails failed: %s: %s", type(exc).__name__, exc)
+                    self.report.failed += len(batch)
+                    return  # this connection may be unusable; the others go on
+                # Between batches; after a failure or a cancellation, the pool's reset of the
+                # connection (or its closing) releases them.
+                await conn.execute("SELECT pg_advisory_unlock_all()")
+
+    async def batch(self, conn: Any, send: Send, alert_ids: list[int]) -> None:
+        alerts = await conn.fetch(LOCK, LOCK_SPACE, alert_ids)
+        if not alerts:
+            return
+        claims: dict[int, list[int]] = {}
+        for row in await conn.fetch(CLAIMS, [a["id"] for a in alerts]):
+            claims.setdefault(row["alert"], []).append(row["offer"])
+        unknown = list({o for offers in claims.values() for o in offers} - self.lines.keys())
+        if unknown:
+            found = {r["id"]: r for r in await conn.fetch(OFFERS, unknown, self.now)}
+            base = self.settings.site.base_url
+            for offer_id in unknown:
+                row = found.get(offer_id)
+                self.lines[offer_id] = offer_line(row, base) if row is not None else None
+        for alert in alerts:
+            if self.stopping:
+                return
+            await self.one(conn, send, alert, claims.get(alert["id"], []))
+
+    async def one(self, conn: Any, send: Send, alert: Any, claimed: list[int]) -> None:
+        live = [o for o in claimed if self.lines.get(o) is not None]
+        listed = live[:MAX_OFFERS_PER_EMAIL]
+        dropped = [o for o in claimed if o not in set(listed)]
+        if dropped:  # gone from the site meanwhile, or past the most one email lists
+            await conn.execute(FORGET, alert["id"], dropped)
+        if not listed:
+            return
+        digest = Digest(
+            alert_id=alert["id"],
+            email=alert["email"],
+            frequency=alert["frequency"],
+            offers=[line for o in listed if (line := self.lines[o]) is not None],
+            urls=digest_links(alert["id"], alert["key"], alert["email"], self.settings, self.now),
+        )
+        try:
+            message_id = await send(digest)
+        except Undeliverable as exc:  # the address is refused: skip this run
+            log.warning("alert %s undeliverable: %s", alert["id"], exc)
+            await conn.execute(FORGET, alert["id"], listed)
+            self.report.undeliverable += 1
+        except MailServerDown as exc:
+            log.warning("alert emails stopped, the mail server cannot be reached: %s", exc)
+            self.report.server_down = True
+        except Exception as exc:  # logged with its reason; the claims wait for the next run
+            log.warning("alert %s email failed: %s: %s", alert["id"], type(exc).__name__, exc)
+            self.report.failed += 1
+        else:
+            await conn.execute(MARK_SENT, alert["id"], listed, self.now, message_id)
+            self.report.emails += 1
+            self.report.offers += len(listed)
+
+
+async def send_pending(
+    settings: Settings, now: datetime, mail: Mail, budget: float | None = None
+) -> SendReport:
+    """Send every alert email waiting: claims not yet marked sent, grouped by alert. With a
+    budget (seconds), no email starts after it is spent; the others wait for the next run."""
+    async with connection() as conn:
+        waiting = [r["alert"] for r in await conn.fetch(WAITING)]
+    deadline = time.monotonic() + budget if budget is not None else math.inf
+    run = _Run(settings, now, mail, waiting, deadline)
+    async with asyncio.TaskGroup() as senders:  # a sender never outlives this call
+        for _ in range(min(SENDERS, len(run.batches))):
+            senders.create_task(run.sender())
+    return run.report
