@@ -35,10 +35,11 @@ SENDERS = 2  # connections to the mail server at once
 LOCK_SPACE = 0x616C7274  # "alrt": the advisory locks of alert senders
 
 WAITING = "SELECT DISTINCT alert FROM alert_send WHERE sent_at IS NULL ORDER BY alert"
-LOCK = """
+# Only ever on the ids given (a lock function in a scan of the table could lock every row).
+LOCK = "SELECT id FROM unnest($2::int[]) AS t(id) WHERE pg_try_advisory_lock($1, t.id)"
+ALERTS = """
 SELECT id, email, key, frequency FROM alert
-WHERE id = ANY($2::int[]) AND confirmed_at IS NOT NULL AND pg_try_advisory_lock($1, id)
-ORDER BY id
+WHERE id = ANY($1::int[]) AND confirmed_at IS NOT NULL ORDER BY id
 """
 CLAIMS = """
 SELECT alert, offer FROM alert_send WHERE alert = ANY($1::int[]) AND sent_at IS NULL ORDER BY id
@@ -148,7 +149,8 @@ class _Run:
                 await conn.execute("SELECT pg_advisory_unlock_all()")
 
     async def batch(self, conn: Any, send: Send, alert_ids: list[int]) -> None:
-        alerts = await conn.fetch(LOCK, LOCK_SPACE, alert_ids)
+        locked = [r["id"] for r in await conn.fetch(LOCK, LOCK_SPACE, alert_ids)]
+        alerts = await conn.fetch(ALERTS, locked) if locked else []
         if not alerts:
             return
         claims: dict[int, list[int]] = {}
@@ -169,7 +171,8 @@ class _Run:
     async def one(self, conn: Any, send: Send, alert: Any, claimed: list[int]) -> None:
         live = [o for o in claimed if self.lines.get(o) is not None]
         listed = live[:MAX_OFFERS_PER_EMAIL]
-        dropped = [o for o in claimed if o not in set(listed)]
+        kept = set(listed)
+        dropped = [o for o in claimed if o not in kept]
         if dropped:  # gone from the site meanwhile, or past the most one email lists
             await conn.execute(FORGET, alert["id"], dropped)
         if not listed:
