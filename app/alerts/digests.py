@@ -1,12 +1,12 @@
 """Sending what alert runs queued: one email per alert listing its offers claimed, not yet sent.
 
-Alerts with waiting claims are taken by batches by a few senders side by side, each with one
-connection to the mail server for all its emails and one database connection. A sender
-holds an advisory lock on each alert of its batch, so two senders (two workers) never mail
-the same claims; each email's claims are marked sent (and committed) as soon as the mail
-server accepted it. An address refused for good loses this run's offers (as if nothing
-matched); a mail server that says "later" leaves the claims waiting for the next run; one
-that cannot be reached stops the sending.
+One run sends at a time (an advisory lock: a run that finds it taken leaves the emails to the
+run that holds it, which looks again for waiting emails before it ends). Alerts with waiting
+claims are taken by batches by a few senders side by side, each with one connection to the
+mail server for all its emails and one database connection; each email's claims are marked
+sent (and committed) as soon as the mail server accepted it. An address refused for good
+loses this run's offers (as if nothing matched); a mail server that says "later" leaves the
+claims waiting for the next run; one that cannot be reached stops the sending.
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ from app.core.delivery import Undeliverable
 log = logging.getLogger(__name__)
 
 MAX_OFFERS_PER_EMAIL = 30
-SEND_BATCH = 100  # alerts a sender locks at a time
+SEND_BATCH = 100  # alerts a sender takes at a time
 SENDERS = 2  # connections to the mail server at once
-LOCK_SPACE = 0x616C7274  # "alrt": the advisory locks of alert senders
+# Held by the run that sends ("alrt", 0). Released at the end, or with the connection's reset
+# or closing when the run fails or is cancelled.
+SENDING_LOCK = (0x616C7274, 0)
 
 WAITING = "SELECT DISTINCT alert FROM alert_send WHERE sent_at IS NULL ORDER BY alert"
-# Only ever on the ids given (a lock function in a scan of the table could lock every row).
-LOCK = "SELECT id FROM unnest($2::int[]) AS t(id) WHERE pg_try_advisory_lock($1, t.id)"
 ALERTS = """
 SELECT id, email, key, frequency FROM alert
 WHERE id = ANY($1::int[]) AND confirmed_at IS NOT NULL ORDER BY id
@@ -90,6 +90,7 @@ class SendReport:
     failed: int = 0  # emails left waiting for the next run
     server_down: bool = False
     complete: bool = True  # False: stopped at its budget, emails left waiting
+    busy: bool = False  # another run was sending: the emails are its
 
 
 def offer_line(row: Any, base_url: str) -> dict[str, Any]:
@@ -114,16 +115,15 @@ def offer_line(row: Any, base_url: str) -> dict[str, Any]:
 
 
 class _Run:
-    def __init__(
-        self, settings: Settings, now: datetime, mail: Mail, waiting: list[int], deadline: float
-    ):
+    def __init__(self, settings: Settings, now: datetime, mail: Mail, deadline: float):
         self.settings = settings
         self.now = now
         self.mail = mail
         self.deadline = deadline
-        self.batches = [waiting[i : i + SEND_BATCH] for i in range(0, len(waiting), SEND_BATCH)]
+        self.batches: list[list[int]] = []
+        self.taken: set[int] = set()  # alerts this run took: at most one email each
         self.lines: dict[int, dict[str, Any] | None] = {}  # offer → its lines; None: not live
-        self.report = SendReport(waiting=len(waiting))
+        self.report = SendReport()
 
     @property
     def stopping(self) -> bool:
@@ -133,6 +133,12 @@ class _Run:
             self.report.complete = False
             return True
         return False
+
+    def take(self, waiting: list[int]) -> None:
+        fresh = [a for a in waiting if a not in self.taken]
+        self.taken.update(fresh)
+        self.report.waiting += len(fresh)
+        self.batches = [fresh[i : i + SEND_BATCH] for i in range(0, len(fresh), SEND_BATCH)]
 
     async def sender(self) -> None:
         async with self.mail.session() as send, connection() as conn:
@@ -144,13 +150,9 @@ class _Run:
                     log.warning("alert emails failed: %s: %s", type(exc).__name__, exc)
                     self.report.failed += len(batch)
                     return  # this connection may be unusable; the others go on
-                # Between batches; after a failure or a cancellation, the pool's reset of the
-                # connection (or its closing) releases them.
-                await conn.execute("SELECT pg_advisory_unlock_all()")
 
     async def batch(self, conn: Any, send: Send, alert_ids: list[int]) -> None:
-        locked = [r["id"] for r in await conn.fetch(LOCK, LOCK_SPACE, alert_ids)]
-        alerts = await conn.fetch(ALERTS, locked) if locked else []
+        alerts = await conn.fetch(ALERTS, alert_ids)
         if not alerts:
             return
         claims: dict[int, list[int]] = {}
@@ -207,11 +209,19 @@ async def send_pending(
 ) -> SendReport:
     """Send every alert email waiting: claims not yet marked sent, grouped by alert. With a
     budget (seconds), no email starts after it is spent; the others wait for the next run."""
-    async with connection() as conn:
-        waiting = [r["alert"] for r in await conn.fetch(WAITING)]
     deadline = time.monotonic() + budget if budget is not None else math.inf
-    run = _Run(settings, now, mail, waiting, deadline)
-    async with asyncio.TaskGroup() as senders:  # a sender never outlives this call
-        for _ in range(min(SENDERS, len(run.batches))):
-            senders.create_task(run.sender())
+    run = _Run(settings, now, mail, deadline)
+    async with connection() as conn:
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *SENDING_LOCK):
+            run.report.busy = True
+            return run.report
+        # Then emails queued meanwhile (instant alerts matched by another run) go out too.
+        while True:
+            run.take([r["alert"] for r in await conn.fetch(WAITING)])
+            if not run.batches or run.stopping:
+                break
+            async with asyncio.TaskGroup() as senders:  # a sender never outlives this call
+                for _ in range(min(SENDERS, len(run.batches))):
+                    senders.create_task(run.sender())
+        await conn.execute("SELECT pg_advisory_unlock($1, $2)", *SENDING_LOCK)
     return run.report

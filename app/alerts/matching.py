@@ -10,11 +10,11 @@ A run has two steps.
    several workers share the work), their new offers claimed in the send log (unique per
    alert and offer; at most MAX_OFFERS_PER_EMAIL a run), their schedule moved on. A claim
    not yet marked sent is an email waiting to go.
-2. Sending (app/alerts/digests.py): every alert with offers claimed and not yet sent gets one
-   email listing them; the claims are marked sent once the mail server accepted it. A failed
-   send leaves them waiting for the next run, a crash too: nothing is lost, and a sent pair
-   is never sent twice. The one gap left is a crash between the server accepting a mail and
-   the mark (one email per sending connection).
+2. Sending (app/alerts/digests.py, one run at a time): every alert with offers claimed and
+   not yet sent gets one email listing them; the claims are marked sent once the mail server
+   accepted it. A failed send leaves them waiting for the next run, a crash too: nothing is
+   lost, and a sent pair is never sent twice. The one gap left is a crash between the server
+   accepting a mail and the mark (one email per sending connection).
 """
 
 from __future__ import annotations
@@ -201,7 +201,9 @@ async def run_due_alerts(
     the others (it runs again)."""
     matched = await match_due_alerts(engine, now)
     sent = await digests.send_pending(settings, now, mail, SEND_BUDGET_S)
-    if not sent.complete:
+    if sent.busy:
+        log.info("alert emails: another run is sending them")
+    elif not sent.complete:
         log.info("alert emails: %d sent, the others wait for the next run", sent.emails)
     if matched.failed or sent.failed or sent.server_down:
         reasons = []

@@ -87,6 +87,9 @@ async def test_a_worker_killed_while_sending_loses_and_repeats_nothing(
     frozen = HangsAfter(AlertMail(mailer), 1)
     sending = asyncio.create_task(digests.send_pending(worker_settings, now, frozen))
     await frozen.hanging.wait()
+    meanwhile = await digests.send_pending(worker_settings, now, AlertMail(mailer))
+    assert meanwhile.busy  # one run sends at a time: this one leaves the emails to it
+    assert meanwhile.emails == 0
     sending.cancel()  # killed after one email went out and was marked sent
     with suppress(asyncio.CancelledError):
         await sending
