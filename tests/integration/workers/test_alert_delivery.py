@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from httpx import AsyncClient
@@ -25,7 +26,7 @@ from tests.integration.workers.test_alerts import confirm_from_email, cook, subs
 from tests.meilisearch_server import free_port
 from tests.smtp_server import SmtpServer
 from workers.alerts import AlertMail
-from workers.mail import SmtpMailer
+from workers.mail import CaptureMailer, SmtpMailer
 
 ADDRESSES = ("a@example.fr", "b@example.fr", "c@example.fr")
 TITLES = ["Cuisinier de brigade, logé", "Second de cuisine logé"]
@@ -151,3 +152,25 @@ async def test_an_offer_withdrawn_before_its_email_is_not_listed(
         [email] = smtp.to(address)
         assert listed_titles(email.text) == [TITLES[0]]
     assert await AlertSend.count() == 3
+
+
+async def test_without_smtp_alert_emails_are_captured_as_files(
+    client: AsyncClient,
+    run_worker: RunWorker,
+    smtp: SmtpServer,
+    employer: Org,
+    engine: SearchEngine,
+    clock: FrozenClock,
+    worker_settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """make run's mailer (no SMTP_URL) needs no connection: each email is an .eml file."""
+    await confirmed_alerts_and_offers(client, run_worker, smtp, employer)
+    await drain_outbox(engine, clock.now)
+    mail = AlertMail(CaptureMailer(tmp_path, worker_settings.mail))
+    report = await run_due_alerts(engine, worker_settings, clock.now(), mail)
+    assert (report["emails"], report["offers"]) == (3, 6)
+    files = sorted(tmp_path.glob("*.eml"))
+    assert len(files) == 3
+    assert all(b"Cuisinier de brigade" in f.read_bytes() for f in files)
+    assert await AlertSend.count().where(AlertSend.sent_at.is_null()) == 0
