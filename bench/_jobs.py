@@ -46,6 +46,13 @@ async def _with_app(work: Callable[[Any, Any], Awaitable[dict[str, Any]]]) -> di
             await close_database()
 
 
+async def _idle(engine: Any) -> None:
+    """Until Meilisearch has no task left (a previous job's deletions, its digest …): a timed
+    job never waits behind another's work."""
+    for task in (await engine.client.get_tasks(statuses=["enqueued", "processing"])).results:
+        await engine.client.wait_for_task(task.uid, timeout_in_ms=None, interval_in_ms=20)
+
+
 def _offer_search(search: dict[str, Any]) -> Any:
     from app.core.vocabulary import Contract, Housing, Massif, Season
     from app.offers.search import OfferSearch
@@ -118,6 +125,7 @@ async def reindex(args: dict[str, Any]) -> dict[str, Any]:
     from search.sync import rebuild
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
+        await _idle(engine)
         now = datetime.now(UTC)
         started = time.perf_counter()
         count = await rebuild(engine, OFFERS, now)
@@ -172,6 +180,7 @@ async def raw_bulk(args: dict[str, Any]) -> dict[str, Any]:
         client = engine.client
         http = client.http_client
         await client.delete_index_if_exists(uid)
+        await _idle(engine)
         started = time.perf_counter()
         await client.create_index(uid, primary_key="id", wait=True)
         task = await client.index(uid).update_settings(

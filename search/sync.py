@@ -76,19 +76,30 @@ async def _exists(engine: SearchEngine, uid: str) -> bool:
 
 async def built_digests(engine: SearchEngine) -> dict[str, str]:
     """The settings digest each live index was built with (empty when unknown)."""
+    # A rebuild does not wait for its digest to be written: wait for any still on its way (a
+    # failed one is simply missing, and its index rebuilt again).
+    pending = await engine.client.get_tasks(
+        index_ids=[engine.meta_uid], statuses=["enqueued", "processing"]
+    )
+    for task in pending.results:
+        await engine.client.wait_for_task(
+            task.uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20
+        )
     if not await _exists(engine, engine.meta_uid):
         return {}
     documents = await engine.client.index(engine.meta_uid).get_documents(limit=100)
     return {d["id"]: d["digest"] for d in documents.results}
 
 
-async def _record_digest(engine: SearchEngine, spec: IndexSpec) -> None:
-    if not await _exists(engine, engine.meta_uid):
-        await _create(engine, engine.meta_uid)
-    task = await engine.client.index(engine.meta_uid).add_documents(
+async def _record_digest(engine: SearchEngine, spec: IndexSpec) -> TaskInfo:
+    """Note the settings the live index was built with (the meta index is created if missing).
+
+    Not waited for: Meilisearch writes it after the swap that was, and a small write can
+    wait a second or more behind its indexing queue (built_digests waits for it instead).
+    """
+    return await engine.client.index(engine.meta_uid).add_documents(
         [{"id": spec.name, "digest": spec.digest}], primary_key="id"
     )
-    await wait(engine, task, "index digest")
 
 
 async def outdated_indexes(engine: SearchEngine) -> list[IndexSpec]:
