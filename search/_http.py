@@ -144,7 +144,7 @@ class LeanClient:
         """The server's answer (any status); OSError or TimeoutError when there is none."""
         request = self.request_bytes(path, body, content_type)
         slots = self._enter_loop()
-        async with slots, asyncio.timeout(self.timeout):
+        async with asyncio.timeout(self.timeout), slots:
             while True:
                 connection = self._idle.pop() if self._idle else await self._connect()
                 if connection.closed:
