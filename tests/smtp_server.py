@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from email import policy
@@ -18,6 +19,16 @@ from tests.meilisearch_server import free_port
 class Received:
     envelope_to: list[str]
     message: EmailMessage
+    raw: bytes = b""  # as it came over the wire, before parsing
+
+    def raw_header(self, name: str) -> str:
+        """A header as sent (unfolded, not decoded): encoded words stay visible."""
+        head = self.raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        match = re.search(
+            rf"^{re.escape(name)}:[ \t]*([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", head, re.M | re.I
+        )
+        assert match is not None, f"no {name} header"
+        return re.sub(r"\r\n[ \t]+", " ", match.group(1))
 
     @property
     def to(self) -> str:
@@ -67,7 +78,9 @@ class Handler:
         message = BytesParser(policy=policy.default).parsebytes(envelope.original_content)
         assert isinstance(message, EmailMessage)
         with self.lock:
-            self.received.append(Received(list(envelope.rcpt_tos), message))
+            self.received.append(
+                Received(list(envelope.rcpt_tos), message, envelope.original_content)
+            )
         return "250 Message accepted"
 
 

@@ -15,6 +15,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -77,11 +78,26 @@ def render(
     )
 
 
+# Messages as they go on the wire (CRLF, 7-bit: French text is quoted-printable, so any
+# server takes it), folded at RFC 5322's own line limit: a long header made of one token (the
+# List-Unsubscribe URL) is then sent as it is. At the usual 78 the email package makes it an
+# encoded word, which mail clients do not read as a URL (RFC 8058 one-click unsubscribe);
+# aiosmtplib's send_message re-flattens at 78, hence `wire` and sendmail with these bytes.
+MESSAGE_POLICY = policy.SMTP.clone(max_line_length=998, cte_type="7bit")
+
+
+def wire(message: EmailMessage) -> tuple[str, list[str], bytes]:
+    """Envelope sender, recipients and the bytes of the message, for SMTP."""
+    sender = parseaddr(str(message["From"]))[1]
+    recipients = [parseaddr(str(message["To"]))[1]]
+    return sender, recipients, message.as_bytes(policy=MESSAGE_POLICY)
+
+
 def build_message(
     email: Email, settings: MailSettings, now: datetime | None = None
 ) -> EmailMessage:
     """A MIME message: text/plain and text/html alternatives, sender and reply-to from settings."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = settings.sender
     message["To"] = email.to
     message["Reply-To"] = settings.reply_to
@@ -128,7 +144,8 @@ class SmtpMailer:
         if implicit_tls:
             options["tls_context"] = ssl.create_default_context()
         try:
-            await aiosmtplib.send(message, **options)
+            sender, recipients, data = wire(message)
+            await aiosmtplib.send(data, sender=sender, recipients=recipients, **options)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [error.code for error in exc.recipients]
             if all(400 <= code < 500 for code in codes):

@@ -23,6 +23,7 @@ from workers.mail import (
     SmtpMailer,
     TemporaryMailError,
     build_message,
+    wire,
 )
 
 
@@ -76,7 +77,7 @@ class SmtpSession:
         message = build_message(email, self.settings)
         client = await self._connected()
         try:
-            await client.send_message(message)
+            await client.sendmail(*wire(message))
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [error.code for error in exc.recipients]
             if all(400 <= code < 500 for code in codes):

@@ -177,6 +177,8 @@ async def test_one_click_unsubscribe_and_the_link_both_work(
     # RFC 8058: the header names an HTTPS/HTTP URL a mail client POSTs to, in one click.
     assert lea_mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     header = str(lea_mail.message["List-Unsubscribe"])
+    # As sent, not only as a parser decodes it: a URL in angle brackets, never an encoded word.
+    assert lea_mail.raw_header("List-Unsubscribe") == header
     assert header.startswith("<")
     assert header.endswith(">")
     one_click = link(header[1:-1], "/alertes/desabonner")
