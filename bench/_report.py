@@ -112,7 +112,8 @@ def _targets(results: dict[str, Any]) -> list[str]:
             [
                 "reindex time / raw bulk addition",
                 f"{indexing['ratio']:.2f}× ({indexing['app']['seconds']:.1f} s vs "
-                f"{indexing['raw']['seconds']:.1f} s)",
+                f"{indexing['raw']['seconds']:.1f} s"
+                + (", best of 2 each)" if indexing.get("runs") else ")"),
                 f"≤ {REINDEX_TARGET}×",
                 _met(indexing["ratio"] <= REINDEX_TARGET),
             ]
@@ -271,6 +272,19 @@ def _postgres(results: dict[str, Any]) -> list[str]:
     ]
 
 
+def _runs(indexing: dict[str, Any]) -> str:
+    runs = indexing.get("runs")
+    if not runs:
+        return ""
+    app = ", ".join(f"{x:.1f}" for x in runs["app"])
+    raw = ", ".join(f"{x:.1f}" for x in runs["raw"])
+    return (
+        "Each path ran twice, in the order app, raw, raw, app, and the table keeps each one's "
+        f"better time (app {app} s; raw {raw} s): the first indexing on a fresh Meilisearch "
+        "pays one-off costs. "
+    )
+
+
 def _indexing(results: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     indexing = results.get("indexing")
@@ -299,11 +313,14 @@ def _indexing(results: dict[str, Any]) -> list[str]:
                 ],
             ),
             "",
-            f"Reindex / raw = **{indexing['ratio']:.2f}×**. Building the documents from "
+            f"Reindex / raw = **{indexing['ratio']:.2f}×**. "
+            + _runs(indexing)
+            + "Building the documents from "
             "PostgreSQL alone (`load_offers`: one statement per batch of "
             f"{_n(raw.get('batch_size', 2000))} → `offer_documents`) takes "
-            f"{raw['document_build_seconds']:.1f} s; the app sends each batch once built, "
-            "without waiting for the previous one, so that this overlaps the indexing.",
+            f"{raw['document_build_seconds']:.1f} s; the app builds them first (up to 64 MiB), "
+            "then sends the batches back to back and waits once, as the raw path does with "
+            "its files, so that Meilisearch indexes both the same way.",
         ]
     drain = results.get("drain")
     if drain:

@@ -293,21 +293,37 @@ class Bench:
 
     async def indexing(self) -> None:
         section("3. Indexing: full reindex (app path) vs raw bulk addition")
-        app = await self.job("reindex", sessions=True)
-        say(
-            f"  app reindex (search.sync.rebuild)  {app['offers']:,} offers in "
-            f"{app['seconds']:.1f} s = {app['offers_per_s']:,.0f} offers/s"
-        )
-        raw = await self.job("raw-bulk", folder=str(self.tmp / "documents"))
-        say(
-            f"  raw bulk add_documents            {raw['offers']:,} offers in "
-            f"{raw['seconds']:.1f} s = {raw['offers_per_s']:,.0f} offers/s "
-            f"({raw['batches']} batches; building the documents from PostgreSQL alone took "
-            f"{raw['document_build_seconds']:.1f} s)"
-        )
+        # Each path twice, in the order app, raw, raw, app, and the better time of each kept:
+        # the first indexing job on a fresh Meilisearch pays one-off costs (seen: 11 s, then
+        # 5 s, for the same raw addition), which must not fall on one side only.
+        runs: dict[str, list[dict[str, Any]]] = {"app": [], "raw": []}
+        for path in ("app", "raw", "raw", "app"):
+            if path == "app":
+                app = await self.job("reindex", sessions=True)
+                runs["app"].append(app)
+                say(
+                    f"  app reindex (search.sync.rebuild)  {app['offers']:,} offers in "
+                    f"{app['seconds']:.1f} s = {app['offers_per_s']:,.0f} offers/s"
+                )
+            else:
+                raw = await self.job("raw-bulk", folder=str(self.tmp / "documents"))
+                runs["raw"].append(raw)
+                say(
+                    f"  raw bulk add_documents            {raw['offers']:,} offers in "
+                    f"{raw['seconds']:.1f} s = {raw['offers_per_s']:,.0f} offers/s "
+                    f"({raw['batches']} batches; building the documents from PostgreSQL alone "
+                    f"took {raw['document_build_seconds']:.1f} s)"
+                )
+        app = min(runs["app"], key=lambda r: float(r["seconds"]))
+        raw = min(runs["raw"], key=lambda r: float(r["seconds"]))
         ratio = app["seconds"] / raw["seconds"] if raw["seconds"] else float("nan")
-        say(f"  reindex time app/raw = {ratio:.2f}× (target ≤ 1.3×)")
-        self.results["indexing"] = {"app": app, "raw": raw, "ratio": ratio}
+        say(f"  reindex time app/raw = {ratio:.2f}× (best of 2 each; target ≤ 1.3×)")
+        self.results["indexing"] = {
+            "app": app,
+            "raw": raw,
+            "ratio": ratio,
+            "runs": {k: [r["seconds"] for r in v] for k, v in runs.items()},
+        }
 
     async def capture(self) -> None:
         mix_file = self.tmp / "mix.json"
