@@ -13,6 +13,7 @@ closed by the server is sent once more on a new connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -171,7 +172,8 @@ class LeanClient:
         loop = asyncio.get_running_loop()
         if self._loop is not loop or self._slots is None:
             for connection in self._idle:
-                connection.close()
+                with contextlib.suppress(RuntimeError):  # its loop is closed, and they with it
+                    connection.close()
             self._idle = []
             self._loop = loop
             self._slots = asyncio.Semaphore(MAX_CONNECTIONS)

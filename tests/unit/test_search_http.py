@@ -188,3 +188,20 @@ async def test_the_engine_asks_for_uncompressed_answers_and_maps_errors(server: 
     with pytest.raises(MeilisearchCommunicationError):
         await dead.multi_search([{"indexUid": "offers"}])
     await dead.close()
+
+
+def test_a_new_event_loop_starts_a_new_pool() -> None:
+    """A CLI command runs each step in its own loop: connections of a closed loop are dropped."""
+    server = Server(port=free_port())
+    client = client_of(server)
+
+    async def one_request() -> int:
+        listener = await asyncio.start_server(server.handle, "127.0.0.1", server.port)
+        try:
+            return (await client.post("multi-search", b"{}")).status
+        finally:
+            listener.close()
+
+    assert asyncio.run(one_request()) == 200
+    assert asyncio.run(one_request()) == 200
+    assert server.connections == 2
