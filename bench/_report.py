@@ -280,8 +280,8 @@ def _runs(indexing: dict[str, Any]) -> str:
     raw = ", ".join(f"{x:.1f}" for x in runs["raw"])
     return (
         "Each path ran twice, in the order app, raw, raw, app, and the table keeps each one's "
-        f"better time (app {app} s; raw {raw} s): the first indexing on a fresh Meilisearch "
-        "pays one-off costs. "
+        f"better time (app {app} s; raw {raw} s): times vary a lot from run to run on a "
+        "shared machine, and the first indexing on a fresh Meilisearch can pay one-off costs. "
     )
 
 

@@ -294,8 +294,9 @@ class Bench:
     async def indexing(self) -> None:
         section("3. Indexing: full reindex (app path) vs raw bulk addition")
         # Each path twice, in the order app, raw, raw, app, and the better time of each kept:
-        # the first indexing job on a fresh Meilisearch pays one-off costs (seen: 11 s, then
-        # 5 s, for the same raw addition), which must not fall on one side only.
+        # times vary a lot from run to run, and the first indexing job on a fresh Meilisearch
+        # can pay one-off costs (seen: 11 s, then 5 s, for the same raw addition), which must
+        # not fall on one side only.
         runs: dict[str, list[dict[str, Any]]] = {"app": [], "raw": []}
         for path in ("app", "raw", "raw", "app"):
             if path == "app":
