@@ -120,6 +120,20 @@ class Mailer(Protocol):
         ...
 
 
+def refusal(
+    exc: aiosmtplib.SMTPRecipientsRefused | aiosmtplib.SMTPResponseException,
+) -> MailError:
+    """What the server's refusal means: 4xx try again later, 5xx never."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        codes = [error.code for error in exc.recipients]
+        if all(400 <= code < 500 for code in codes):
+            return TemporaryMailError(f"recipient deferred: {exc}")
+        return PermanentMailError(f"recipient refused: {exc}")
+    if 400 <= exc.code < 500:
+        return TemporaryMailError(f"SMTP {exc.code}: {exc.message}")
+    return PermanentMailError(f"SMTP {exc.code}: {exc.message}")
+
+
 @dataclass(frozen=True)
 class SmtpMailer:
     """SMTP through aiosmtplib: smtp:// (STARTTLS when offered) or smtps:// (implicit TLS)."""
@@ -128,8 +142,8 @@ class SmtpMailer:
     settings: MailSettings
     timeout: float = SMTP_TIMEOUT
 
-    async def send(self, email: Email) -> str:
-        message = build_message(email, self.settings)
+    def options(self) -> dict[str, Any]:
+        """aiosmtplib's connection options for the URL (also used by workers.mail_session)."""
         parts = urlsplit(self.url)
         implicit_tls = parts.scheme == "smtps"
         options: dict[str, Any] = {
@@ -143,18 +157,16 @@ class SmtpMailer:
             options["password"] = unquote(parts.password or "")
         if implicit_tls:
             options["tls_context"] = ssl.create_default_context()
+        return options
+
+    async def send(self, email: Email) -> str:
+        message = build_message(email, self.settings)
+        options = self.options()
         try:
             sender, recipients, data = wire(message)
             await aiosmtplib.send(data, sender=sender, recipients=recipients, **options)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            codes = [error.code for error in exc.recipients]
-            if all(400 <= code < 500 for code in codes):
-                raise TemporaryMailError(f"recipient deferred: {exc}") from exc
-            raise PermanentMailError(f"recipient refused: {exc}") from exc
-        except aiosmtplib.SMTPResponseException as exc:
-            if 400 <= exc.code < 500:
-                raise TemporaryMailError(f"SMTP {exc.code}: {exc.message}") from exc
-            raise PermanentMailError(f"SMTP {exc.code}: {exc.message}") from exc
+        except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
+            raise refusal(exc) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             host = f"{options['hostname']}:{options['port']}"
             raise TemporaryMailError(f"SMTP server {host} unreachable: {exc}") from exc

@@ -8,21 +8,19 @@ is raised, and the caller decides).
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
+from typing import Protocol
 
 import aiosmtplib
 
 from workers.mail import (
     Email,
     Mailer,
-    PermanentMailError,
     SmtpMailer,
     TemporaryMailError,
     build_message,
+    refusal,
     wire,
 )
 
@@ -42,19 +40,7 @@ class SmtpSession:
 
     def __init__(self, mailer: SmtpMailer) -> None:
         self.settings = mailer.settings
-        parts = urlsplit(mailer.url)
-        implicit_tls = parts.scheme == "smtps"
-        self.options: dict[str, Any] = {
-            "hostname": parts.hostname or "127.0.0.1",
-            "port": parts.port or (465 if implicit_tls else 25),
-            "use_tls": implicit_tls,
-            "timeout": mailer.timeout,
-        }
-        if parts.username:
-            self.options["username"] = unquote(parts.username)
-            self.options["password"] = unquote(parts.password or "")
-        if implicit_tls:
-            self.options["tls_context"] = ssl.create_default_context()
+        self.options = mailer.options()
         self.client: aiosmtplib.SMTP | None = None
 
     @property
@@ -78,15 +64,8 @@ class SmtpSession:
         client = await self._connected()
         try:
             await client.sendmail(*wire(message))
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            codes = [error.code for error in exc.recipients]
-            if all(400 <= code < 500 for code in codes):
-                raise TemporaryMailError(f"recipient deferred: {exc}") from exc
-            raise PermanentMailError(f"recipient refused: {exc}") from exc
-        except aiosmtplib.SMTPResponseException as exc:
-            if 400 <= exc.code < 500:
-                raise TemporaryMailError(f"SMTP {exc.code}: {exc.message}") from exc
-            raise PermanentMailError(f"SMTP {exc.code}: {exc.message}") from exc
+        except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
+            raise refusal(exc) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             self.client = None  # whatever state it is in, the next message starts afresh
             client.close()
