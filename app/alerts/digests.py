@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from app.alerts._db import connection
 from app.alerts.services import digest_links
 from app.config import Settings
 from app.core.catalogue import label
+from app.core.db import connection
 from app.core.delivery import Undeliverable
 
 log = logging.getLogger(__name__)

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app.alerts import digests
-from app.alerts._db import affected, connection
 from app.alerts.schemas import Frequency
 from app.alerts.services import next_run, offer_search, saved_search_of
 from app.alerts.window import Matches, NewOffers
 from app.config import Settings
+from app.core.db import affected, connection
 from app.offers.search import to_query
 from search.client import SearchEngine
 from search.queries import OfferQuery

@@ -1,4 +1,4 @@
-"""Plain asyncpg connections of Piccolo's engine, for the alert runs' bulk statements."""
+"""Plain asyncpg connections of Piccolo's engine, for bulk statements (the alert runs')."""
 
 from __future__ import annotations
 
