@@ -7,7 +7,9 @@ failure leaves the rows pending with their attempt count and error; the caller r
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +17,7 @@ from typing import Any
 
 from meilisearch_python_sdk.errors import MeilisearchApiError
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
-from meilisearch_python_sdk.models.task import TaskInfo
+from meilisearch_python_sdk.models.task import TaskInfo, TaskResult
 from piccolo.engine import engine_finder
 
 from app.offers.tables import Offer
@@ -35,7 +37,10 @@ from search.indexes import ALL, OFFERS, SESSIONS, IndexSpec
 
 log = logging.getLogger(__name__)
 
-TASK_TIMEOUT_MS = 120_000
+# A task is waited for as long as Meilisearch is working (a million offers' rebuild is one
+# indexing run of many minutes, the tasks queued behind it wait as long); the wait fails when
+# Meilisearch stops answering, or has left the task queued this long with nothing processing.
+TASK_IDLE_TIMEOUT_S = 120.0
 DOCUMENT_BATCH = 2_000
 SEND_AT_BYTES = 64 * 1024 * 1024  # documents a rebuild holds before sending (about 25 000)
 # Outbox rows a drain applies at once: each batch is one Meilisearch indexing run, whose fixed
@@ -47,13 +52,45 @@ class SearchSyncError(RuntimeError):
     """Meilisearch did not apply a change; the outbox rows stay pending."""
 
 
-async def wait(engine: SearchEngine, task: TaskInfo | int, what: str) -> None:
+async def wait(
+    engine: SearchEngine,
+    task: TaskInfo | int,
+    what: str,
+    idle_timeout: float = TASK_IDLE_TIMEOUT_S,
+) -> None:
+    """Until the task is done; SearchSyncError if it did not succeed."""
     uid = task if isinstance(task, int) else task.task_uid
-    result = await engine.client.wait_for_task(
-        uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20
-    )
+    result = await finished(engine, uid, what, idle_timeout)
     if result.status != "succeeded":
         raise SearchSyncError(f"{what}: Meilisearch task {uid} {result.status}: {result.error}")
+
+
+async def finished(
+    engine: SearchEngine, uid: int, what: str, idle_timeout: float = TASK_IDLE_TIMEOUT_S
+) -> TaskResult:
+    """The task once done (succeeded, failed or canceled); SearchSyncError if Meilisearch sat
+    idle for `idle_timeout` seconds with the task still queued."""
+    started = idle_since = time.monotonic()
+    while True:
+        result = await engine.client.get_task(uid)
+        if result.status not in ("enqueued", "processing"):
+            return result
+        now = time.monotonic()
+        if result.status == "processing" or await _processing(engine):
+            idle_since = now
+        elif now - idle_since >= idle_timeout:
+            raise SearchSyncError(
+                f"{what}: Meilisearch task {uid} still enqueued after {idle_timeout:.0f} s "
+                "with nothing processing"
+            )
+        # Often at first (a drain's batch takes a fraction of a second), then less.
+        waited = now - started
+        await asyncio.sleep(0.02 if waited < 1 else 0.1 if waited < 10 else 0.5)
+
+
+async def _processing(engine: SearchEngine) -> bool:
+    """Whether Meilisearch is processing any task (then the queued ones are moving)."""
+    return bool((await engine.client.get_tasks(statuses=["processing"], limit=1)).results)
 
 
 # --- index creation and settings ---------------------------------------------------------------
@@ -82,9 +119,7 @@ async def built_digests(engine: SearchEngine) -> dict[str, str]:
         index_ids=[engine.meta_uid], statuses=["enqueued", "processing"]
     )
     for task in pending.results:
-        await engine.client.wait_for_task(
-            task.uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20
-        )
+        await finished(engine, task.uid, "settings digest")
     if not await _exists(engine, engine.meta_uid):
         return {}
     documents = await engine.client.index(engine.meta_uid).get_documents(limit=100)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Any
 
+import pytest
 from arq.connections import ArqRedis
 from arq.worker import Worker
 from httpx import AsyncClient
@@ -18,7 +20,7 @@ from app.offers import services as offers
 from app.outbox.services import pending_count
 from search.client import SearchEngine
 from search.indexes import OFFERS
-from search.sync import ensure_indexes, outdated_indexes, rebuild
+from search.sync import SearchSyncError, ensure_indexes, outdated_indexes, rebuild, wait
 from tests.integration.conftest import Org, make_offer
 from tests.integration.search.conftest import ADMIN, days, offer, sync
 from tests.meilisearch_server import MeilisearchServer
@@ -147,6 +149,33 @@ async def test_changed_settings_call_for_a_rebuild(
     assert await ensure_indexes(engine, clock.now()) == ["offers"]
     assert await outdated_indexes(engine) == []
     assert (await engine.index(OFFERS).get_stats()).number_of_documents == 1
+
+
+async def test_a_long_indexing_run_is_waited_for_however_long_it_takes(
+    engine: SearchEngine,
+) -> None:
+    """A rebuild of a million offers is one indexing run of many minutes: a wait gives up only
+    when Meilisearch sits idle, never because the work is long (here the idle limit is a tiny
+    fraction of the run, which goes on processing throughout)."""
+    scratch = engine.index("wait_scratch")
+    idle_timeout = 0.05
+    try:
+        tasks = [
+            await scratch.add_documents(
+                [{"id": i, "title": f"Offre {i}", "n": i % 7} for i in range(s, s + 10_000)],
+                primary_key="id",
+            )
+            for s in range(0, 40_000, 10_000)
+        ]
+        started = time.monotonic()
+        await wait(engine, tasks[-1], "scratch documents", idle_timeout=idle_timeout)
+        assert time.monotonic() - started > 4 * idle_timeout
+        assert (await scratch.get_stats()).number_of_documents == 40_000
+        failing = await scratch.add_documents([{"title": "no id"}])
+        with pytest.raises(SearchSyncError, match="failed"):
+            await wait(engine, failing, "a document without id")
+    finally:
+        await engine.client.delete_index_if_exists(engine.uid("wait_scratch"))
 
 
 async def test_a_worker_drains_what_the_app_enqueued(
