@@ -9,7 +9,7 @@ from typing import Any
 
 from arq import Retry
 
-from app.alerts import digests, matching
+from app.alerts import digests, matching, send_log
 from app.alerts.services import is_confirmed, links
 from app.alerts.tables import Alert
 from app.core.delivery import Undeliverable
@@ -89,3 +89,11 @@ async def run_alerts(ctx: dict[str, Any]) -> dict[str, int]:
     except matching.AlertRunError as exc:
         job_try = int(ctx.get("job_try", 1))
         raise Retry(defer=backoff(job_try)) from exc
+
+
+async def prune_alert_send_log(ctx: dict[str, Any]) -> dict[str, int]:
+    """Forget the emailed (alert, offer) pairs that can never match again (once a day)."""
+    report = await send_log.prune_send_log(ctx["clock"].now())
+    if report.deleted:
+        log.info("alert send log: %d rows pruned", report.deleted)
+    return {"deleted": report.deleted}

@@ -54,6 +54,7 @@ class WorkerSettings:
         func(indexing.drain_outbox, name=DRAIN_JOB, keep_result=0, max_tries=8),
         func(alerts.send_alert_confirmation, keep_result=0, max_tries=8),
         func(alerts.run_alerts, keep_result=0, max_tries=8),
+        func(alerts.prune_alert_send_log, keep_result=0, max_tries=3),
         func(accounts.send_account_email, keep_result=0, max_tries=8),
         func(expiry.expire_offers, keep_result=0, max_tries=3),
         func(expiry.refresh_sessions, keep_result=0, max_tries=3),
@@ -76,6 +77,14 @@ class WorkerSettings:
             name="refresh_sessions_cron",
             minute={2, 32},
             second=50,
+            keep_result=0,
+        ),
+        cron(
+            alerts.prune_alert_send_log,
+            name="prune_alert_send_log_cron",
+            hour={2},
+            minute={47},
+            second=30,
             keep_result=0,
         ),
     ]
