@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -248,7 +248,7 @@ async def alerts(args: dict[str, Any]) -> dict[str, Any]:
     email once the budget is spent (as the worker's run does), the emails not sent stay
     queued, and those sent give the rate.
     """
-    from app.alerts import digests, matching
+    from app.alerts import digests, matching, send_log
     from app.alerts.tables import Alert, AlertSend
     from workers.alerts import AlertMail
     from workers.mail import SmtpMailer
@@ -270,6 +270,13 @@ async def alerts(args: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         sent = await digests.send_pending(settings, now, mail, budget if budget > 0 else None)
         send_seconds = time.perf_counter() - started
+        # The daily pruning, a month later: the rows sent today that can no longer match.
+        sent_rows = await AlertSend.count().where(AlertSend.sent_at.is_not_null())
+        started = time.perf_counter()
+        pruned = await send_log.prune_send_log(
+            now + send_log.KEPT_AFTER_SENDING + timedelta(days=1)
+        )
+        prune_seconds = time.perf_counter() - started
         failures = []
         if matched.failed:
             failures.append(f"{len(matched.failed)} alert(s) could not be matched")
@@ -291,6 +298,9 @@ async def alerts(args: dict[str, Any]) -> dict[str, Any]:
             "emails_reported": sent.emails,
             "offers_reported": sent.offers,
             "budget": budget,
+            "sent_rows": sent_rows,
+            "pruned_rows": pruned.deleted,
+            "prune_seconds": prune_seconds,
             "failure": "; ".join(failures) or None,
         }
 

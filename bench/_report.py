@@ -1,13 +1,12 @@
-"""The Markdown report of a bench run (and a PNG plot when matplotlib happens to be there)."""
+"""The Markdown report of a bench run, and an SVG of its curves."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 from pathlib import Path
 from typing import Any
 
+from bench import _svg
 from bench._proc import mib
 
 THROUGHPUT_TARGET = 0.70  # app requests/s over raw Meilisearch's, same concurrency
@@ -393,6 +392,14 @@ def _alerts_expiry(results: dict[str, Any]) -> list[str]:
             f"{_n(alerts['searches'])} distinct saved searches, {_n(alerts['texts'])} distinct "
             f"words (one Meilisearch search each) over {_n(alerts['new_offers'])} new offers.",
         ]
+        if alerts.get("sent_rows"):
+            lines += [
+                "",
+                f"Send log pruning (`prune_send_log`, the daily job) run as a month later: "
+                f"{_n(alerts['pruned_rows'])} of {_n(alerts['sent_rows'])} sent rows deleted in "
+                f"{_n(alerts['prune_seconds'])} s (those of offers published in the run's last "
+                "2 hours stay: the next window still reaches them).",
+            ]
     expiry = results.get("expiry")
     if expiry:
         lines += [
@@ -480,37 +487,55 @@ def _growth(results: dict[str, Any], plot_note: str) -> list[str]:
 
 
 def plot(results: dict[str, Any], path: Path) -> str:
-    """A PNG of the latency curves, when matplotlib is installed (it is not a dependency)."""
-    if importlib.util.find_spec("matplotlib") is None:
-        return "No plot: matplotlib is not installed (and the bench adds no dependency)."
-    matplotlib = importlib.import_module("matplotlib")
-    matplotlib.use("Agg")
-    pyplot = importlib.import_module("matplotlib.pyplot")
-    figure, (left, right) = pyplot.subplots(1, 2, figsize=(11, 4))
+    """An SVG of the curves: search by concurrency, and growth by catalogue size."""
     phases = results.get("search", {}).get("phases", [])
     pg = results.get("postgres", {}).get("phases", [])
-    for label, series in (
-        ("Meilisearch", [p["raw"] for p in phases]),
-        ("app", [p["app"] for p in phases]),
-        ("PostgreSQL", [p["pg"] for p in pg]),
-    ):
-        if series:
-            left.plot(
-                [f["concurrency"] for f in series], [f["p95_ms"] for f in series], "o-", label=label
-            )
-    left.set(xscale="log", xlabel="concurrency", ylabel="p95 ms", title="Search p95")
-    left.legend()
+    raw = [p["raw"] for p in phases]
+    app = [p["app"] for p in phases]
+    pg_phases = [p["pg"] for p in pg]
     growth = (results.get("growth") or {}).get("points", [])
-    if growth:
-        xs = [p["offers"] for p in growth]
-        right.plot(xs, [p["app_p95_ms"] for p in growth], "o-", label="app p95 (c=8)")
-        right.plot(xs, [p["raw_p95_ms"] for p in growth], "o-", label="Meilisearch p95 (c=8)")
-        right.set(xscale="log", xlabel="offers", ylabel="ms", title="Growth")
-        right.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    pyplot.close(figure)
-    return f"Plot: `{path.name}`."
+
+    def by(series: list[dict[str, Any]], x: str, y: str) -> list[tuple[float, float]]:
+        return [(float(f[x]), float(f[y])) for f in series if f.get(y) is not None]
+
+    panels = [
+        _svg.Panel(
+            "Search throughput",
+            "concurrency",
+            "requests/s",
+            [
+                _svg.Series("Meilisearch", by(raw, "concurrency", "rps")),
+                _svg.Series("app", by(app, "concurrency", "rps")),
+                _svg.Series("PostgreSQL alone", by(pg_phases, "concurrency", "rps")),
+            ],
+        ),
+        _svg.Panel(
+            "Search p95",
+            "concurrency",
+            "ms",
+            [
+                _svg.Series("Meilisearch", by(raw, "concurrency", "p95_ms")),
+                _svg.Series("app", by(app, "concurrency", "p95_ms")),
+            ],
+        ),
+        _svg.Panel(
+            "Growth: search p95 at c=8",
+            "offers",
+            "ms",
+            [
+                _svg.Series("Meilisearch", by(growth, "offers", "raw_p95_ms")),
+                _svg.Series("app", by(growth, "offers", "app_p95_ms")),
+            ],
+        ),
+        _svg.Panel(
+            "Growth: full reindex",
+            "offers",
+            "seconds",
+            [_svg.Series("app reindex", by(growth, "offers", "reindex_seconds"))],
+        ),
+    ]
+    path.write_text(_svg.chart(panels))
+    return f"Curves: `{path.name}` (next to this file)."
 
 
 def markdown(results: dict[str, Any], plot_path: Path | None = None) -> str:

@@ -138,14 +138,6 @@ async def prepare_alerts(url: str, last_run: datetime) -> dict[str, int]:
         await conn.close()
 
 
-async def sent_pairs(url: str) -> int:
-    conn = await asyncpg.connect(url)
-    try:
-        return int(await conn.fetchval("SELECT count(*) FROM alert_send WHERE sent_at IS NOT NULL"))
-    finally:
-        await conn.close()
-
-
 async def prepare_expiry(url: str, count: int, seed: int) -> dict[str, int]:
     """`count` live offers whose expiry passed a minute ago (still in the index)."""
     rng = Random(f"{seed}:bench-expiry")

@@ -9,11 +9,11 @@ The load generator is this process (httpx.AsyncClient, keep-alive), never the se
 The app's worker jobs (reindex, outbox drain, alerts, expiry) run in a process of their own
 each (`python -m bench._jobs`), calling the functions the arq worker calls.
 
-Prints each section as it goes, then a Markdown report; writes bench/results/latest.json and
-bench/results/latest.md. At the defaults (100 000 offers, 50 000 alerts) a run takes about
-a quarter of an hour on 2 cores; --quick (10 000 offers, 5 000 alerts, 5 s phases) about
-three minutes; --growth-1m adds a million-offer point (loading and reindexing a million
-offers: expect 30 minutes or more on 2 cores).
+Prints each section as it goes, then a Markdown report; writes bench/results/latest.json,
+bench/results/latest.md and the curves in bench/results/latest.svg. At the defaults (100 000
+offers, 50 000 alerts) a run takes about a quarter of an hour on 2 cores; --quick (10 000
+offers, 5 000 alerts, 5 s phases) about three minutes; --growth-1m adds a million-offer
+point (loading and reindexing a million offers: expect 30 minutes or more on 2 cores).
 """
 
 from __future__ import annotations
@@ -462,7 +462,7 @@ class Bench:
             result = await self.job("alerts", budget=budget)
         finally:
             received = self.smtp.stop()
-        pairs = await _setup.sent_pairs(self.url)
+        pairs = result["sent_rows"]  # counted before the pruning
         seconds, processed, due = result["seconds"], result["processed"], result["due"]
         send_seconds = result["send_seconds"]
         rate = processed / seconds if seconds else 0.0
@@ -498,6 +498,11 @@ class Bench:
             say(
                 f"  sending stopped at the budget: all {queued:,} emails would take about "
                 f"{result['send_projected_seconds']:.0f} s at this rate"
+            )
+        if result.get("sent_rows"):
+            say(
+                f"  send log pruned a month later: {result['pruned_rows']:,} of "
+                f"{result['sent_rows']:,} sent rows in {result['prune_seconds']:.1f} s"
             )
         say(
             "  target: all of the day's matches computed and their emails queued in ≤ 60 s; "
@@ -722,11 +727,11 @@ async def main_async(options: Options) -> int:
             "max": max(bench.loads),
         }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    markdown = _report.markdown(bench.results, RESULTS / "latest.png")
+    markdown = _report.markdown(bench.results, RESULTS / "latest.svg")
     (RESULTS / "latest.json").write_text(json.dumps(bench.results, indent=2, default=str))
     (RESULTS / "latest.md").write_text(markdown)
     say("\n" + markdown)
-    say(f"written: {RESULTS / 'latest.md'}, {RESULTS / 'latest.json'}")
+    say(f"written: {RESULTS / 'latest.md'}, {RESULTS / 'latest.json'}, {RESULTS / 'latest.svg'}")
     say(f"wall time: {meta['wall_seconds'] / 60:.1f} min ({mib(own_peak_rss())} MiB peak here)")
     return 1 if failure is not None else 0
 
