@@ -498,6 +498,16 @@ def plot(results: dict[str, Any], path: Path) -> str:
     def by(series: list[dict[str, Any]], x: str, y: str) -> list[tuple[float, float]]:
         return [(float(f[x]), float(f[y])) for f in series if f.get(y) is not None]
 
+    def meilisearch_and_app(
+        title: str,
+        x: str,
+        raw_points: list[tuple[float, float]],
+        app_points: list[tuple[float, float]],
+    ) -> _svg.Panel:
+        return _svg.Panel(
+            title, x, "ms", [_svg.Series("Meilisearch", raw_points), _svg.Series("app", app_points)]
+        )
+
     panels = [
         _svg.Panel(
             "Search throughput",
@@ -509,23 +519,17 @@ def plot(results: dict[str, Any], path: Path) -> str:
                 _svg.Series("PostgreSQL alone", by(pg_phases, "concurrency", "rps")),
             ],
         ),
-        _svg.Panel(
+        meilisearch_and_app(
             "Search p95",
             "concurrency",
-            "ms",
-            [
-                _svg.Series("Meilisearch", by(raw, "concurrency", "p95_ms")),
-                _svg.Series("app", by(app, "concurrency", "p95_ms")),
-            ],
+            by(raw, "concurrency", "p95_ms"),
+            by(app, "concurrency", "p95_ms"),
         ),
-        _svg.Panel(
+        meilisearch_and_app(
             "Growth: search p95 at c=8",
             "offers",
-            "ms",
-            [
-                _svg.Series("Meilisearch", by(growth, "offers", "raw_p95_ms")),
-                _svg.Series("app", by(growth, "offers", "app_p95_ms")),
-            ],
+            by(growth, "offers", "raw_p95_ms"),
+            by(growth, "offers", "app_p95_ms"),
         ),
         _svg.Panel(
             "Growth: full reindex",
