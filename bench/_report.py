@@ -494,6 +494,7 @@ def plot(results: dict[str, Any], path: Path) -> str:
     app = [p["app"] for p in phases]
     pg_phases = [p["pg"] for p in pg]
     growth = (results.get("growth") or {}).get("points", [])
+    size = _svg.short(float((results.get("meta") or {}).get("options", {}).get("offers", 0)))
 
     def by(series: list[dict[str, Any]], x: str, y: str) -> list[tuple[float, float]]:
         return [(float(f[x]), float(f[y])) for f in series if f.get(y) is not None]
@@ -510,7 +511,7 @@ def plot(results: dict[str, Any], path: Path) -> str:
 
     panels = [
         _svg.Panel(
-            "Search throughput",
+            f"Search throughput, {size} offers",
             "concurrency",
             "requests/s",
             [
@@ -520,7 +521,7 @@ def plot(results: dict[str, Any], path: Path) -> str:
             ],
         ),
         meilisearch_and_app(
-            "Search p95",
+            f"Search p95, {size} offers",
             "concurrency",
             by(raw, "concurrency", "p95_ms"),
             by(app, "concurrency", "p95_ms"),

@@ -39,7 +39,8 @@ def _round_step(span: float, ticks: int = 5) -> float:
     return 10 * magnitude
 
 
-def _number(value: float) -> str:
+def short(value: float) -> str:
+    """10000 → 10k, 1000000 → 1M."""
     if value >= 1_000_000 and value % 1_000_000 == 0:
         return f"{value / 1_000_000:g}M"
     if value >= 1_000 and value % 1_000 == 0:
@@ -76,11 +77,11 @@ def _panel(panel: Panel, left: float) -> list[str]:
         y = sy(tick)
         out.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x0 + plot_w}" y2="{y:.1f}" stroke="#eee"/>')
         out.append(
-            f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(round(tick, 6))}</text>'
+            f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{round(tick, 6):g}</text>'
         )
         tick += step
     for x in xs:
-        out.append(f'<text x="{sx(x):.1f}" y="{y0 + 16}" text-anchor="middle">{_number(x)}</text>')
+        out.append(f'<text x="{sx(x):.1f}" y="{y0 + 16}" text-anchor="middle">{short(x)}</text>')
     out.append(
         f'<text x="{x0 + plot_w / 2:.1f}" y="{y0 + 34}" text-anchor="middle">'
         f"{escape(panel.x_label)}</text>"
