@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+GROWTH_ROUNDS = 2  # alternated raw and app phases at each growth point (bench.run)
+
 # index of the request in the mix → bytes of the answer, or None when it failed
 Send = Callable[[int], Awaitable[int | None]]
 
@@ -31,6 +33,20 @@ class Phase:
     errors: int = 0
     answer_bytes: int = 0
     client_cpu: float = 0.0  # CPU seconds of the load generator over the phase
+
+    @classmethod
+    def merged(cls, phases: Sequence[Phase]) -> Phase:
+        """Several phases of one target at one concurrency, as one longer phase."""
+        first = phases[0]
+        return cls(
+            target=first.target,
+            concurrency=first.concurrency,
+            duration=sum(p.duration for p in phases),
+            latencies=[t for p in phases for t in p.latencies],
+            errors=sum(p.errors for p in phases),
+            answer_bytes=sum(p.answer_bytes for p in phases),
+            client_cpu=sum(p.client_cpu for p in phases),
+        )
 
     def percentile(self, share: float) -> float:
         """Nearest-rank percentile, in milliseconds."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import _svg
+from bench._load import GROWTH_ROUNDS
 from bench._proc import mib
 
 THROUGHPUT_TARGET = 0.70  # app requests/s over raw Meilisearch's, same concurrency
@@ -466,9 +467,14 @@ def _growth(results: dict[str, Any], plot_note: str) -> list[str]:
         ]
         for p in points
     ]
+    duration = (results.get("meta") or {}).get("options", {}).get("duration", 0)
     return [
         "",
         "## 7. Growth",
+        "",
+        f"At c = 8. The main size's figures are those of section 1 (one phase of {duration:g} s "
+        f"per side); each other size's come from {GROWTH_ROUNDS} phases of {duration:g} s per "
+        "side, raw and app alternated.",
         "",
         *_table(
             [
