@@ -56,8 +56,9 @@ def _panel(panel: Panel, left: float) -> list[str]:
     lo, hi = math.log10(xs[0]), math.log10(xs[-1])
     if hi == lo:
         lo, hi = lo - 0.5, hi + 0.5
-    step = _round_step(max(y for _, y in points) or 1.0)
-    top = step * math.ceil((max(y for _, y in points) or 1.0) / step)
+    highest = max(y for _, y in points) or 1.0
+    step = _round_step(highest)
+    top = step * math.ceil(highest / step)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     x0, y0 = left + LEFT, TOP + plot_h
 

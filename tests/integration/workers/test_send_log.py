@@ -9,11 +9,13 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from app.accounts import users
 from app.alerts.send_log import prune_send_log
 from app.alerts.tables import Alert, AlertSend
 from app.core.clock import FrozenClock
-from app.offers.tables import Offer
+from app.moderation.services import unpublish_offer
 from tests.integration.conftest import Org, make_offer
+from tests.integration.web.test_moderation import person
 from tests.integration.workers.conftest import RunWorker, listed_titles
 from tests.integration.workers.test_alerts import LEA, confirm_from_email, subscribe
 from tests.smtp_server import SmtpServer
@@ -39,8 +41,12 @@ async def test_pruning_forgets_only_what_cannot_match_again(
         "Cuisinier de brigade, logé",
         "Second de cuisine logé",
     ]
-    # A moderator puts one back to draft (app.moderation.services.unpublish_offer's change).
-    await Offer.update({Offer.status: "draft"}).where(Offer.id == held["id"])
+    # A moderator puts one back to draft.
+    staff = await person(
+        "moderation@emploi-montagne.example", "Mot-de-passe-solide-42", clock, True
+    )
+    moderator = users.SignedIn(staff.id, staff.email, "", True, ())
+    await unpublish_offer(held["id"], "Annonce incomplète", moderator, clock.now())
 
     clock.advance(timedelta(days=31))
     await run_worker("prune_alert_send_log")
