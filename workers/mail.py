@@ -61,6 +61,8 @@ class Email:
     text: str
     html: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    # Set by the sender when a re-send must carry the same id (outbox rows, alert digests).
+    message_id: str | None = None
 
 
 def render(
@@ -105,7 +107,7 @@ def build_message(
     message["Date"] = format_datetime(now or datetime.now(UTC))
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "emploi-montagne.localhost"
     # Short enough never to be folded (make_msgid's ids are long enough to be).
-    message["Message-ID"] = f"<{secrets.token_hex(12)}@{domain}>"
+    message["Message-ID"] = email.message_id or f"<{secrets.token_hex(12)}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"
     for key, value in email.headers.items():
         message[key] = value
