@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,6 +82,41 @@ def _secret(
     return value
 
 
+_DNS_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*")
+DKIM_VARIABLES = ("DKIM_DOMAIN", "DKIM_SELECTOR", "DKIM_PRIVATE_KEY")
+
+
+def _dkim(env: dict[str, str]) -> DkimSettings | None:
+    """DKIM signing: all three variables or none; the key file must hold an RSA key dkimpy
+    can sign with (1024 bits at least: verifiers refuse shorter ones)."""
+    values = {name: env.get(name, "").strip() for name in DKIM_VARIABLES}
+    if not any(values.values()):
+        return None
+    for name, value in values.items():
+        if not value:
+            raise ConfigError(f"{name}: required when any of {', '.join(DKIM_VARIABLES)} is set")
+    domain, selector, key_path = values.values()
+    if "." not in domain or not _DNS_NAME.fullmatch(domain):
+        raise ConfigError(f"DKIM_DOMAIN: expected a domain name, got {domain!r}")
+    if not _DNS_NAME.fullmatch(selector):
+        raise ConfigError(f"DKIM_SELECTOR: expected a DNS label, got {selector!r}")
+    try:
+        pem = Path(key_path).read_bytes().replace(b"\r\n", b"\n")
+    except OSError as exc:
+        raise ConfigError(f"DKIM_PRIVATE_KEY: cannot read {key_path!r}: {exc}") from exc
+    from dkim.crypto import UnparsableKeyError, parse_pem_private_key
+
+    try:
+        bits = int(parse_pem_private_key(pem)["modulus"]).bit_length()
+    except (UnparsableKeyError, ValueError, TypeError, IndexError) as exc:
+        raise ConfigError(
+            f"DKIM_PRIVATE_KEY: {key_path!r} is not a PEM RSA private key: {exc}"
+        ) from exc
+    if bits < 1024:
+        raise ConfigError(f"DKIM_PRIVATE_KEY: a {bits}-bit key; expected 1024 bits or more")
+    return DkimSettings(domain=domain.lower(), selector=selector, private_key=pem)
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
     url: str
@@ -108,11 +145,24 @@ class SearchSettings:
 
 
 @dataclass(frozen=True)
+class DkimSettings:
+    domain: str  # d=
+    selector: str  # s=: the key's DNS record is <selector>._domainkey.<domain>
+    private_key: bytes = field(repr=False)  # PEM (RSA, PKCS#1 or PKCS#8), read from the file
+
+
+@dataclass(frozen=True)
 class MailSettings:
     smtp_url: str
     sender: str
     reply_to: str
     capture_dir: Path
+    dkim: DkimSettings | None = None  # None: messages go unsigned
+
+    @property
+    def domain(self) -> str:
+        """The sender's domain, for Message-IDs."""
+        return parseaddr(self.sender)[1].rpartition("@")[2] or "emploi-montagne.localhost"
 
 
 @dataclass(frozen=True)
@@ -159,6 +209,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     reply_to = env.get("MAIL_REPLY_TO", "contact@emploi-montagne.localhost").strip()
     if "@" not in reply_to:
         raise ConfigError(f"MAIL_REPLY_TO: expected an email address, got {reply_to!r}")
+    dkim = _dkim(env)
     pool_min = _int(env, "DATABASE_POOL_MIN", 1, 0, 100)
     return Settings(
         database=DatabaseSettings(
@@ -188,6 +239,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             sender=sender,
             reply_to=reply_to,
             capture_dir=Path(env.get("MAIL_CAPTURE_DIR", str(PROJECT_ROOT / "var" / "mail"))),
+            dkim=dkim,
         ),
         site=SiteSettings(
             env=app_env,

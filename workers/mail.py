@@ -10,22 +10,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import secrets
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+import dkim
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app.config import MailSettings, Settings
+from app.config import DkimSettings, MailSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -80,40 +82,112 @@ def render(
     )
 
 
-# Messages as they go on the wire (CRLF, 7-bit: French text is quoted-printable, so any
-# server takes it), folded at RFC 5322's own line limit: a long header made of one token (the
-# List-Unsubscribe URL) is then sent as it is. At the usual 78 the email package makes it an
-# encoded word, which mail clients do not read as a URL (RFC 8058 one-click unsubscribe);
-# aiosmtplib's send_message re-flattens at 78, hence `wire` and sendmail with these bytes.
-MESSAGE_POLICY = policy.SMTP.clone(max_line_length=998, cte_type="7bit")
+class _WirePolicy(EmailPolicy):
+    """RFC 5322 / MIME limits for every header but the List-Unsubscribe pair, written as
+    they are: RFC 8058's one-click URL must stay one token in angle brackets, which folding
+    would turn into an encoded word mail clients do not read as a URL."""
+
+    def fold(self, name: str, value: str) -> str:
+        line = _verbatim(name, value)
+        return line + self.linesep if line is not None else super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        line = _verbatim(name, value)
+        if line is None:
+            return super().fold_binary(name, value)
+        return (line + self.linesep).encode("ascii")
 
 
-def wire(message: EmailMessage) -> tuple[str, list[str], bytes]:
-    """Envelope sender, recipients and the bytes of the message, for SMTP."""
+VERBATIM_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+
+
+def _verbatim(name: str, value: str) -> str | None:
+    """The header line unfolded, when it is one of ours and fits RFC 5322's hard limit."""
+    if name.lower() not in VERBATIM_HEADERS:
+        return None
+    line = f"{name}: {value}"
+    if not line.isascii() or "\r" in line or "\n" in line or len(line) > 998:
+        return None  # folded (or encoded) as any other header
+    return line
+
+
+# Messages as they go on the wire: CRLF, 7-bit (French text is quoted-printable, so any server
+# takes it), folded at 76 so that quoted-printable body lines stay within RFC 2045's 76 and
+# a subject's encoded words within RFC 2047's 75 (the text parts' encoding is fixed when the
+# content is set, with the message's policy: hence this one from the start). aiosmtplib's
+# send_message would re-flatten the message with its own policy, hence `wire` and sendmail.
+MAX_LINE = 76
+MESSAGE_POLICY = _WirePolicy(linesep="\r\n", max_line_length=MAX_LINE, cte_type="7bit")
+# Headers DKIM signs when present (RFC 6376 §5.4 and RFC 8058 §4).
+SIGNED_HEADERS = (
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Reply-To",
+    "MIME-Version",
+    "Content-Type",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+)
+
+
+def wire(message: EmailMessage, settings: MailSettings) -> tuple[str, list[str], bytes]:
+    """Envelope sender, recipients and the exact bytes to send: the message as flattened for
+    SMTP, DKIM-signed (relaxed/relaxed) over those bytes when settings.dkim is set."""
     sender = parseaddr(str(message["From"]))[1]
     recipients = [parseaddr(str(message["To"]))[1]]
-    return sender, recipients, message.as_bytes(policy=MESSAGE_POLICY)
+    data = message.as_bytes(policy=MESSAGE_POLICY)
+    if settings.dkim is not None:
+        data = dkim_signature(data, settings.dkim) + data
+    return sender, recipients, data
+
+
+def dkim_signature(data: bytes, key: DkimSettings) -> bytes:
+    """The DKIM-Signature header line(s) for `data`, CRLF-terminated (RFC 6376)."""
+    head = data.split(b"\r\n\r\n", 1)[0]
+    present = {name.lower() for name in re.findall(rb"^([!-9;-~]+):", head, re.M)}
+    signed = [name.encode() for name in SIGNED_HEADERS if name.lower().encode() in present]
+    signature: bytes = dkim.sign(
+        data,
+        key.selector.encode("ascii"),
+        key.domain.encode("ascii"),
+        key.private_key,
+        canonicalize=(b"relaxed", b"relaxed"),
+        include_headers=signed,
+        linesep=b"\r\n",
+    )
+    return signature
 
 
 def build_message(
     email: Email, settings: MailSettings, now: datetime | None = None
 ) -> EmailMessage:
-    """A MIME message: text/plain and text/html alternatives, sender and reply-to from settings."""
+    """A MIME message: text/plain and text/html alternatives (quoted-printable unless plain
+    ASCII in short lines), sender and reply-to from settings."""
     message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = settings.sender
     message["To"] = email.to
     message["Reply-To"] = settings.reply_to
     message["Subject"] = email.subject
     message["Date"] = format_datetime(now or datetime.now(UTC))
-    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "emploi-montagne.localhost"
     # Short enough never to be folded (make_msgid's ids are long enough to be).
-    message["Message-ID"] = email.message_id or f"<{secrets.token_hex(12)}@{domain}>"
+    message["Message-ID"] = email.message_id or f"<{secrets.token_hex(12)}@{settings.domain}>"
     message["Auto-Submitted"] = "auto-generated"
     for key, value in email.headers.items():
         message[key] = value
-    message.set_content(email.text)
-    message.add_alternative(email.html, subtype="html")
+    message.set_content(email.text, cte=_transfer_encoding(email.text))
+    message.add_alternative(email.html, subtype="html", cte=_transfer_encoding(email.html))
     return message
+
+
+def _transfer_encoding(text: str) -> str:
+    """7bit for ASCII in short lines, else quoted-printable (readable, unlike base64, which
+    the email package would pick for accent-heavy text and spam filters frown upon)."""
+    if text.isascii() and all(len(line) <= MAX_LINE for line in text.splitlines()):
+        return "7bit"
+    return "quoted-printable"
 
 
 class Mailer(Protocol):
@@ -165,7 +239,7 @@ class SmtpMailer:
         message = build_message(email, self.settings)
         options = self.options()
         try:
-            sender, recipients, data = wire(message)
+            sender, recipients, data = wire(message, self.settings)
             await aiosmtplib.send(data, sender=sender, recipients=recipients, **options)
         except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
             raise refusal(exc) from exc
@@ -192,7 +266,7 @@ class CaptureMailer:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         target = self.folder / f"{stamp}-{secrets.token_hex(3)}.eml"
         partial = target.with_suffix(".part")
-        partial.write_bytes(message.as_bytes())
+        partial.write_bytes(wire(message, self.settings)[2])  # as SMTP would send it
         os.replace(partial, target)
 
 

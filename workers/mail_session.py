@@ -63,7 +63,7 @@ class SmtpSession:
         message = build_message(email, self.settings)
         client = await self._connected()
         try:
-            await client.sendmail(*wire(message))
+            await client.sendmail(*wire(message, self.settings))
         except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
             raise refusal(exc) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
