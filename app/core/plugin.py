@@ -12,8 +12,6 @@ from typing import Any
 from click import Group
 from litestar import Litestar, Request
 from litestar.config.app import AppConfig
-from litestar.config.csrf import CSRFConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -39,8 +37,10 @@ from app.trainings.controllers import (
     SessionSearchController,
     TrainingController,
 )
+from app.web.csrf import csrf_middleware
 from app.web.routes import web_routes
 from app.web.session import NOT_ACCOUNT_PAGES
+from app.web.session_backend import IssuedSessionConfig
 from app.web.templating import template_config
 from search.client import SearchEngine, open_engine
 
@@ -176,7 +176,7 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
             )
         }
         app_config.middleware.append(
-            ServerSideSessionConfig(
+            IssuedSessionConfig(
                 key="em_session",
                 store="sessions",
                 max_age=14 * 24 * 3600,
@@ -186,14 +186,8 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
                 exclude=[NOT_ACCOUNT_PAGES],
             ).middleware
         )
-        app_config.csrf_config = CSRFConfig(
-            secret=settings.site.secret_key,
-            cookie_name="em_csrf",
-            cookie_secure=secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            exclude=[NOT_ACCOUNT_PAGES],
-        )
+        # CSRF on every write of the site, tokens handed out on the account pages only.
+        app_config.middleware.append(csrf_middleware(settings.site.secret_key, secure_cookies))
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.lifespan.extend([database, search_and_queue])

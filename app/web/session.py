@@ -19,6 +19,7 @@ ACCOUNT_PREFIXES = (
     "deconnexion",
     "inscription",
     "mot-de-passe",
+    "mot-de-passe-oublie",
     "invitation",
     "moderation",
 )
@@ -42,8 +43,23 @@ async def current_person(request: Request[Any, Any, Any]) -> users.SignedIn | No
 
 
 def start_session(request: Request[Any, Any, Any], user: User) -> None:
+    """Sign in: a new session id (the old record is deleted, see app.web.session_backend)."""
     request.clear_session()
     request.set_session({"uid": user.id, "fp": users.fingerprint(user)})
+
+
+def renew_session(request: Request[Any, Any, Any]) -> None:
+    """The same session under a new id, after a change of rights (e.g. joining an
+    organisation); nothing when the browser has no session."""
+    data = dict(_session(request))
+    request.clear_session()
+    if data:
+        request.set_session(data)
+
+
+def end_session(request: Request[Any, Any, Any]) -> None:
+    """Sign out: the record is deleted and the cookie expired (Max-Age=0)."""
+    request.clear_session()
 
 
 def to_sign_in(request: Request[Any, Any, Any]) -> Redirect:

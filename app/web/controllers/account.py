@@ -29,7 +29,14 @@ from app.organisations import services as organisations
 from app.organisations.schemas import OrganisationCreate
 from app.places import services as places
 from app.web.pages import not_found_page, page, problem_page
-from app.web.session import current_person, safe_next, start_session, to_sign_in
+from app.web.session import (
+    current_person,
+    end_session,
+    renew_session,
+    safe_next,
+    start_session,
+    to_sign_in,
+)
 
 NO_STORE = CacheControlHeader(no_store=True)
 LinkToken = Annotated[str, QueryParameter(min_length=10, max_length=2000)]
@@ -160,7 +167,7 @@ class AccountPages(Controller):
 
     @post("/deconnexion", status_code=303)
     async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:
-        request.clear_session()
+        end_session(request)
         return Redirect("/", status_code=303)
 
     # --- password reset -----------------------------------------------------------------------
@@ -220,7 +227,7 @@ class AccountPages(Controller):
             )
         except DomainError as error:
             return problem_page(error)
-        request.clear_session()
+        end_session(request)  # whoever was signed in here signs in again, under a new id
         return Redirect("/connexion?reinitialise=1", status_code=303)
 
     # --- invitations ----------------------------------------------------------------------------
@@ -265,6 +272,7 @@ class AccountPages(Controller):
             )
         except DomainError as error:
             return problem_page(error)
+        renew_session(request)  # rights changed: a signed-in browser gets a new session id
         return Redirect("/connexion?bienvenue=1", status_code=303)
 
     # --- the space --------------------------------------------------------------------------------

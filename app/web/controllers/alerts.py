@@ -13,9 +13,13 @@ from app.alerts.schemas import AlertUpdate, Frequency
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput
 from app.core.params import Id
+from app.web.csrf import public_form
 from app.web.pages import page, problem_page
 
 Token = Annotated[str, QueryParameter(min_length=10, max_length=2000)]
+# No cookie grants anything here: the signed token of the link is the only authority.
+SIGNED_LINK = "authorised by the signed token of its e-mailed link, not by a cookie"
+ONE_CLICK = "RFC 8058 one-click unsubscribe: mail clients POST it without cookies"
 
 
 async def _manage_context(email: str, token: str) -> dict[str, Any]:
@@ -41,7 +45,7 @@ class AlertPages(Controller):
         """A button, not an action: mail scanners that open links do not confirm for people."""
         return page("alerts/confirm.html", token=token)
 
-    @post("/confirmer", status_code=200)
+    @post("/confirmer", status_code=200, opt=public_form(SIGNED_LINK))
     async def confirm(self, token: Token, settings: AppSettings, clock: CurrentClock) -> Template:
         now = clock.now()
         try:
@@ -59,7 +63,7 @@ class AlertPages(Controller):
     async def unsubscribe_page(self, token: Token) -> Template:
         return page("alerts/unsubscribe.html", token=token)
 
-    @post("/desabonner", status_code=200)
+    @post("/desabonner", status_code=200, opt=public_form(ONE_CLICK))
     async def unsubscribe(
         self, token: Token, settings: AppSettings, clock: CurrentClock
     ) -> Template:
@@ -78,7 +82,7 @@ class AlertPages(Controller):
             return problem_page(error)
         return page("alerts/manage.html", **await _manage_context(email, token), saved=None)
 
-    @post("/gerer/{alert_id:int}", status_code=200)
+    @post("/gerer/{alert_id:int}", status_code=200, opt=public_form(SIGNED_LINK))
     async def change(
         self,
         alert_id: Id,

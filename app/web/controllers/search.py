@@ -17,6 +17,7 @@ from app.core.errors import DomainError, InvalidInput, Unavailable
 from app.core.ratelimit import ALERT_PER_CLIENT, RateLimited, client_of, hit
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.web import feeds, offer_search
+from app.web.csrf import public_form
 from app.web.pages import page, problem_page
 from app.web.query import RADII
 
@@ -111,7 +112,14 @@ class SearchPages(Controller):
             media_type="application/atom+xml; charset=utf-8",
         )
 
-    @post("/offres/alerte", status_code=202)
+    @post(
+        "/offres/alerte",
+        status_code=202,
+        opt=public_form(
+            "the alert form of the cacheable, cookie-free search page; double opt-in, so a "
+            "forged post can only send a confirmation request"
+        ),
+    )
     async def subscribe(
         self, request: Request[Any, Any, Any], clock: CurrentClock, search_engine: SearchDependency
     ) -> Template:
