@@ -108,6 +108,35 @@ def start_meilisearch(settings: Settings, processes: dict[str, subprocess.Popen[
     print(f"Meilisearch started at {url} (data in {data}, log in {log_path}).")
 
 
+# What an operator can do about a reason /ready gives.
+HINTS = {
+    "missing": "the worker builds the search indexes at start",
+    "invalid API key": "MEILISEARCH_MASTER_KEY must be the key Meilisearch was started with",
+}
+
+
+def _local_base(host: str, port: int) -> str:
+    """The address this machine reaches the web app at, whatever interface it listens on."""
+    local = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{local}]:{port}" if ":" in local else f"http://{local}:{port}"
+
+
+def not_ready(ready_url: str) -> str | None:
+    """None when the web app's /ready answers 200, else what the site still waits for."""
+    try:
+        response = httpx.get(ready_url, timeout=5)
+    except httpx.TransportError:
+        return "the web app to answer"
+    if response.status_code == 200:
+        return None
+    try:
+        reason = str(response.json()["detail"])
+    except (ValueError, KeyError, TypeError):
+        reason = f"{ready_url} answers HTTP {response.status_code}"
+    hints = [hint for key, hint in HINTS.items() if key in reason]
+    return f"{reason} ({'; '.join(hints)})" if hints else reason
+
+
 def stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
     for process in processes.values():
         if process.poll() is None:
@@ -153,14 +182,19 @@ def main() -> int:
             host,
             "--port",
             str(settings.site.port),
+            # X-Forwarded-For only from FORWARDED_ALLOW_IPS (none by default; uvicorn's own
+            # default would trust 127.0.0.1, letting anyone on this machine pick an address).
+            "--proxy-headers",
+            "--forwarded-allow-ips",
+            ",".join(settings.site.forwarded_allow_ips),
         ],
         processes,
     )
     base = f"http://{host}:{settings.site.port}"
-    print(
-        f"\n  Emploi Montagne: {base}\n  API docs:        {base}/api/docs\n"
-        f"  Meilisearch:     {settings.search.url}\n  Ctrl-C stops everything.\n"
-    )
+    ready_url = f"{_local_base(host, settings.site.port)}/ready"
+    # The address is printed once the site can search (/ready answers 200: database, Redis,
+    # Meilisearch with this key and every index); until then, what it waits for.
+    waiting_for: str | None = ""
     code = 0
     while not stopping[0]:
         for name, process in processes.items():
@@ -169,6 +203,17 @@ def main() -> int:
                 code = process.returncode or 1
                 stopping[0] = True
                 break
+        if waiting_for is not None and not stopping[0]:
+            reason = not_ready(ready_url)
+            if reason is None:
+                waiting_for = None
+                print(
+                    f"\n  Emploi Montagne: {base}\n  API docs:        {base}/api/docs\n"
+                    f"  Meilisearch:     {settings.search.url}\n  Ctrl-C stops everything.\n"
+                )
+            elif reason != waiting_for:
+                waiting_for = reason
+                print(f"Waiting before serving: {reason}")
         time.sleep(0.5)
     stop_all(processes)
     return code

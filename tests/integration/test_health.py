@@ -1,13 +1,44 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
-from httpx import AsyncClient
+from arq.connections import ArqRedis
+from httpx import ASGITransport, AsyncClient
 
-from tests.integration.conftest import ADMIN
+from app.config import Settings, get_settings
+from app.core.clock import FrozenClock
+from search.client import SearchEngine
+from search.indexes import OFFERS, SESSIONS
+from tests.integration.conftest import ADMIN, close_clients
+from tests.meilisearch_server import free_port
 
 
-async def test_health_and_ready(client: AsyncClient, meilisearch_server: Any) -> None:
+@asynccontextmanager
+async def app_with(
+    settings: Settings, clock: FrozenClock, queue: ArqRedis
+) -> AsyncIterator[AsyncClient]:
+    """The app built on other settings (a copy of the suite's), over the suite's queue."""
+    from app.main import create_app
+
+    app = create_app(settings, clock)
+    app.state.queue = queue
+    transport = ASGITransport(app=app)  # type: ignore[arg-type]
+    try:
+        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+            yield http
+    finally:
+        await close_clients(app)
+
+
+def search_settings(**changes: Any) -> Settings:
+    settings = get_settings()
+    return replace(settings, search=replace(settings.search, **changes))
+
+
+async def test_health_and_ready(client: AsyncClient, engine: SearchEngine) -> None:
     assert (await client.get("/health")).json() == {"status": "ok"}
     ready = await client.get("/ready")
     assert ready.status_code == 200
@@ -15,6 +46,53 @@ async def test_health_and_ready(client: AsyncClient, meilisearch_server: Any) ->
         "status": "ready",
         "checks": {"database": "ok", "redis": "ok", "search": "ok"},
     }
+
+
+async def test_ready_refuses_a_wrong_search_key(
+    engine: SearchEngine, clock: FrozenClock, queue: ArqRedis
+) -> None:
+    """Meilisearch's /health answers without a key: readiness must try the key itself."""
+    wrong = search_settings(master_key="not-the-meilisearch-master-key-000")
+    async with app_with(wrong, clock, queue) as http:
+        assert (await http.get("/api/offers/search")).status_code == 503
+        ready = await http.get("/ready")
+        assert (await http.get("/health")).status_code == 200, "liveness calls nothing"
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["checks"] == {"database": "ok", "redis": "ok", "search": "invalid API key"}
+    assert body["detail"] == "search: invalid API key"
+
+
+async def test_ready_names_each_missing_index(
+    engine: SearchEngine, clock: FrozenClock, queue: ArqRedis
+) -> None:
+    prefix = f"ready-{free_port()}-"
+    async with app_with(search_settings(index_prefix=prefix), clock, queue) as http:
+        none = await http.get("/ready")
+        # The worker swaps a fully built index in under this name (search/sync.py rebuild).
+        await engine.client.create_index(f"{prefix}{OFFERS.name}")  # waits for its task
+        try:
+            one = await http.get("/ready")
+            assert (await http.get("/api/sessions/search")).status_code == 503
+        finally:
+            task = await engine.client.index(f"{prefix}{OFFERS.name}").delete()
+            await engine.client.wait_for_task(task.task_uid)
+    assert none.status_code == 503
+    assert none.json()["checks"]["search"] == (
+        f"index {prefix}{OFFERS.name} missing; index {prefix}{SESSIONS.name} missing"
+    )
+    assert one.status_code == 503
+    assert one.json()["detail"] == f"search: index {prefix}{SESSIONS.name} missing"
+
+
+async def test_ready_when_search_does_not_answer(
+    engine: SearchEngine, clock: FrozenClock, queue: ArqRedis
+) -> None:
+    nowhere = search_settings(url=f"http://127.0.0.1:{free_port()}")
+    async with app_with(nowhere, clock, queue) as http:
+        ready = await http.get("/ready")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["search"] == "does not answer"
 
 
 async def test_a_write_asks_for_a_sync(client: AsyncClient, queue: Any) -> None:
