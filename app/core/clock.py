@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Annotated, Protocol, runtime_checkable
+
+import msgspec
 
 
 @runtime_checkable
@@ -41,3 +43,16 @@ def today(clock: Clock) -> date:
     from zoneinfo import ZoneInfo
 
     return clock.now().astimezone(ZoneInfo("Europe/Paris")).date()
+
+
+# Every date-time the API reads: with a UTC offset or Z, never a bare local time (which
+# would be read as UTC, an hour or two off French time). A bare one is refused with a 400
+# naming the field and showing the expected form.
+AwareDateTime = Annotated[
+    datetime,
+    msgspec.Meta(
+        tz=True,
+        description="A date-time with a UTC offset or Z, e.g. 2026-12-31T12:00:00+01:00",
+        examples=["2026-12-31T12:00:00+01:00"],
+    ),
+]

@@ -80,6 +80,12 @@ class Conflict(DomainError):
     kind = "conflict"
     title = "Conflict"
 
+    def __init__(
+        self, detail: str, errors: list[FieldError] | None = None, found: str | None = None
+    ) -> None:
+        super().__init__(detail, errors)
+        self.found = found  # the state found, when a transition was refused
+
 
 def problem_response(
     request: Request[Any, Any, Any],
@@ -142,6 +148,8 @@ def validation_error_handler(
     for item in extra:
         if isinstance(item, dict):
             message = str(item.get("message", "invalid value"))
+            if "with a timezone component" in message:  # AwareDateTime: say the expected form
+                message += " (a UTC offset or Z, e.g. 2026-12-31T12:00:00+01:00)"
             key = item.get("key")
             errors.append(FieldError(_field_of(str(key) if key else None, message), message))
     if not errors:
@@ -191,8 +199,14 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
 
 
 class Unavailable(DomainError):
-    """A service we depend on (search engine, queue) does not answer right now."""
+    """A service we depend on (search engine, queue) does not answer right now; the answer
+    says when to try again (`Retry-After`, seconds)."""
 
     status = 503
     kind = "unavailable"
     title = "Service unavailable"
+    retry_after = 60
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after)}

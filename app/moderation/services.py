@@ -12,13 +12,13 @@ from app.accounts.users import SignedIn, audit
 
 __all__ = ["SignedIn"]
 from app.core.auth import Principal
-from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.errors import Forbidden, InvalidInput
 from app.core.vocabulary import OfferStatus
+from app.offers import services as offers
 from app.offers.tables import Offer
 from app.organisations import services as organisations
 from app.organisations.schemas import OrganisationUpdate
 from app.organisations.tables import Organisation
-from app.outbox.services import Entity, Operation, record
 
 MAX_REASON = 1000
 
@@ -67,20 +67,9 @@ async def unpublish_offer(offer_id: int, reason: str, staff: SignedIn, now: date
         raise InvalidInput.one("reason", f"between 5 and {MAX_REASON} characters")
     db = engine_finder()
     assert db is not None
-    async with db.transaction():
-        changed = (
-            await Offer.update({Offer.status: OfferStatus.DRAFT.value, Offer.updated_at: now})
-            .where((Offer.id == offer_id) & (Offer.status == OfferStatus.PUBLISHED.value))
-            .returning(Offer.id)
-        )
-        if not changed:
-            if not await Offer.exists().where(Offer.id == offer_id):
-                raise NotFound(f"No offer {offer_id}")
-            raise Conflict("status: only a published offer can be unpublished")
-        await record(Entity.OFFER, offer_id, Operation.UPSERT, now)
+    async with db.transaction():  # the change and its audit line: both or neither
+        row = await offers.unpublish(offer_id, now)
         await audit("unpublish-offer", "offer", offer_id, now, actor=staff, detail=reason)
-    row = await Offer.objects(Offer.organisation).where(Offer.id == offer_id).first()
-    assert row is not None
     return row
 
 

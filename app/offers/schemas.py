@@ -6,6 +6,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from app.core.clock import AwareDateTime
 from app.core.params import ROME_CODE, SLUG, IdValue, text
 from app.core.vocabulary import (
     Contract,
@@ -118,7 +119,7 @@ class OfferUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class Publication(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Publish or renew: the new expiry (default: the configured offer lifetime from now)."""
 
-    expires_at: datetime | None = None
+    expires_at: AwareDateTime | None = None
 
 
 class FacetCount(msgspec.Struct):

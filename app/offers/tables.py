@@ -50,6 +50,8 @@ class Offer(Table):
     status = Varchar(length=10, default="draft", index=True)
     published_at = Timestamptz(null=True, default=None)
     expires_at = Timestamptz(null=True, default=None, index=True)
+    # The one-time key of the site form that made it: a double submit makes one record.
+    creation_key = Varchar(length=64, null=True, default=None, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

@@ -35,6 +35,8 @@ class Training(Table):
     price_incl_vat = Numeric(digits=(10, 2), null=True, default=None)
     entry_requirements = Text(default="")
     funding = Array(base_column=Varchar(length=16), default=list)
+    # The one-time key of the site form that made it: a double submit makes one record.
+    creation_key = Varchar(length=64, null=True, default=None, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -52,5 +54,7 @@ class TrainingSession(Table):
     seats_taken = Integer(default=0)
     registration_deadline = Date()
     status = Varchar(length=10, default="open", index=True)
+    # The one-time key of the site form that made it: a double submit makes one record.
+    creation_key = Varchar(length=64, null=True, default=None, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
