@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "app.accounts.piccolo_app",
         "app.alerts.piccolo_app",
         "app.notices.piccolo_app",
+        "app.emails.piccolo_app",
     ]
 )

@@ -8,12 +8,14 @@ from litestar import Litestar
 from litestar.logging import LoggingConfig
 
 from app.config import Settings, get_settings
+from app.core import redact
 from app.core.clock import Clock, SystemClock
 from app.core.plugin import CorePlugin
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Litestar:
     settings = settings or get_settings()
+    redact.install()  # before anything logs: no secret in any log line
     return Litestar(
         plugins=[CorePlugin(settings, clock or SystemClock())],
         debug=False,

@@ -65,6 +65,7 @@ DATA_TABLES = (
     "alert",
     "api_token",
     "outbox_event",
+    "email_outbox",
     "training_session",
     "training",
     "offer",

@@ -1,4 +1,5 @@
-"""Alert jobs: confirmation emails and alert runs; thin wrappers over app.alerts."""
+"""Alert jobs: alert runs and the send log; thin wrappers over app.alerts (the confirmation
+e-mail goes through the e-mail outbox, workers.emails)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from typing import Any
 from arq import Retry
 
 from app.alerts import digests, matching, send_log
-from app.alerts.services import is_confirmed, links
-from app.alerts.tables import Alert
 from app.core.delivery import Undeliverable
 from workers.indexing import backoff
-from workers.mail import Email, Mailer, PermanentMailError, TemporaryMailError, render
+from workers.mail import Mailer, PermanentMailError, render
 from workers.mail_session import SmtpUnreachable, open_session
 
 log = logging.getLogger(__name__)
@@ -26,31 +25,6 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
         "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-
-
-async def send_alert_confirmation(ctx: dict[str, Any], alert_id: int) -> str | None:
-    """The one email an unconfirmed address ever gets: the confirmation link."""
-    alert = await Alert.objects().where(Alert.id == alert_id).first()
-    if alert is None or is_confirmed(alert):  # gone, or confirmed meanwhile
-        return None
-    now = ctx["clock"].now()
-    urls = links(alert, ctx["settings"], now)
-    email = render("alert_confirm", {"urls": urls, "frequency": alert.frequency}, to=alert.email)
-    try:
-        return await _send(ctx, email)
-    except PermanentMailError as exc:  # a mistyped address: nothing to retry
-        log.warning("confirmation for alert %s undeliverable: %s", alert_id, exc)
-        return None
-
-
-async def _send(ctx: dict[str, Any], email: Email) -> str:
-    try:
-        message_id: str = await ctx["mailer"].send(email)
-    except TemporaryMailError as exc:
-        job_try = int(ctx.get("job_try", 1))
-        log.warning("mail to %s deferred (try %d): %s", email.to, job_try, exc)
-        raise Retry(defer=backoff(job_try)) from exc
-    return message_id
 
 
 class AlertMail:

@@ -13,17 +13,19 @@ from arq import cron, func
 from arq.connections import RedisSettings
 
 from app.config import get_settings
+from app.core import redact
 from app.core.clock import SystemClock
 from app.core.plugin import close_database, open_database, open_search
-from app.core.queue import DRAIN_JOB
+from app.core.queue import DRAIN_JOB, EMAILS_JOB
 from search.sync import ensure_indexes
-from workers import accounts, alerts, expiry, indexing
+from workers import alerts, emails, expiry, indexing
 from workers.mail import mailer_from_settings
 
 log = logging.getLogger(__name__)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
+    redact.install()
     settings = get_settings()
     ctx.setdefault("settings", settings)
     ctx.setdefault("clock", SystemClock())
@@ -52,10 +54,11 @@ class WorkerSettings:
     functions: ClassVar[list[Any]] = [
         # keep_result=0: a finished job must not block the next enqueue of its job id.
         func(indexing.drain_outbox, name=DRAIN_JOB, keep_result=0, max_tries=8),
-        func(alerts.send_alert_confirmation, keep_result=0, max_tries=8),
+        # Its own rows carry the retries (no attempt limit): a failed run is just run again.
+        func(emails.send_emails, name=EMAILS_JOB, keep_result=0, max_tries=3),
         func(alerts.run_alerts, keep_result=0, max_tries=8),
         func(alerts.prune_alert_send_log, keep_result=0, max_tries=3),
-        func(accounts.send_account_email, keep_result=0, max_tries=8),
+        func(emails.prune_emails, keep_result=0, max_tries=3),
         func(expiry.expire_offers, keep_result=0, max_tries=3),
         func(expiry.refresh_sessions, keep_result=0, max_tries=3),
     ]
@@ -65,6 +68,21 @@ class WorkerSettings:
     cron_jobs: ClassVar[list[Any]] = [
         cron(indexing.drain_outbox_cron, name="drain_outbox_cron", second=0, keep_result=0),
         cron(alerts.run_alerts, name="run_alerts_cron", second=20, keep_result=0),
+        # Every 15 s: retries come due within seconds of their time; covers lost enqueues.
+        cron(
+            emails.send_emails_cron,
+            name="send_emails_cron",
+            second={5, 20, 35, 50},
+            keep_result=0,
+        ),
+        cron(
+            emails.prune_emails,
+            name="prune_emails_cron",
+            hour={3},
+            minute={17},
+            second=10,
+            keep_result=0,
+        ),
         cron(
             expiry.expire_offers,
             name="expire_offers_cron",

@@ -30,10 +30,11 @@ class AlertController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[schemas.AlertCreate],
+        settings: AppSettings,
         clock: CurrentClock,
     ) -> schemas.Subscribed:
         """Save a search; a confirmation email is sent (double opt-in). No account needed."""
-        await services.subscribe_and_confirm(data, clock.now(), request.app.state.queue)
+        await services.subscribe_and_confirm(data, settings, clock.now(), request.app.state.queue)
         return schemas.Subscribed(
             status="pending",
             detail="Si cette adresse est valide, un e-mail de confirmation va lui être envoyé.",

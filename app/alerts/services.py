@@ -15,9 +15,9 @@ from app.alerts.schemas import Frequency
 from app.alerts.tables import Alert
 from app.config import Settings
 from app.core.errors import DomainError, InvalidInput, NotFound
-from app.core.queue import request_job
 from app.core.signing import BadLink, BadSignature, sign, unsign
 from app.core.validation import email_problem
+from app.emails import services as emails
 from app.offers.search import OfferSearch, to_query
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -99,10 +99,13 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
     """The alert, new or already there, after the rate limit of confirmation emails.
 
     Raises TooSoon when a confirmation was sent too recently; the caller then sends none.
+    Call inside a transaction: the same address's subscriptions are taken one at a time (a
+    lock until it ends), so the same alert asked twice at once is one alert.
     """
     email = _normalised_email(data.email)
     await to_query(offer_search(data.search))  # the same checks as the search API
     search = msgspec.to_builtins(data.search)
+    await Alert.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", f"alert:{email}")
     existing = await Alert.objects().where(
         (Alert.email == email) & (Alert.frequency == data.frequency.value)
     )
@@ -124,13 +127,24 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
 
 
 async def subscribe_and_confirm(
-    data: schemas.AlertCreate, now: datetime, queue: ArqRedis | None
+    data: schemas.AlertCreate, settings: Settings, now: datetime, jobs: ArqRedis | None
 ) -> Alert:
-    """Subscribe, and unless already confirmed, have the confirmation email sent."""
-    row = await subscribe(data, now)
-    if not is_confirmed(row):
-        await mark_confirmation_sent(row.id, now)
-        await request_job(queue, "send_alert_confirmation", row.id)
+    """Subscribe, and unless already confirmed, record the confirmation e-mail with it.
+
+    The alert, its confirmation count and the e-mail commit together (or not at all): a
+    later "sent moments ago" (TooSoon) always means the e-mail is recorded.
+    """
+    async with emails.transaction(jobs):
+        row = await subscribe(data, now)
+        if not is_confirmed(row):
+            await mark_confirmation_sent(row.id, now)
+            await emails.queue(
+                "alert_confirm",
+                row.email,
+                {"urls": links(row, settings, now), "frequency": row.frequency},
+                now,
+                expires_at=now + CONFIRM_LIFETIME,
+            )
     return row
 
 

@@ -27,6 +27,14 @@ def alerts_job_id(queue: ArqRedis) -> str:
     return f"run-alerts:{queue.default_queue_name}"
 
 
+EMAILS_JOB = "send_emails"
+
+
+def emails_job_id(queue: ArqRedis) -> str:
+    """One pending e-mail run per queue: requests in a burst coalesce into one run."""
+    return f"send-emails:{queue.default_queue_name}"
+
+
 DEFAULT_QUEUE = "arq:queue"
 
 
@@ -46,14 +54,13 @@ async def request_drain(queue: ArqRedis | None) -> bool:
     return True
 
 
-async def request_job(queue: ArqRedis | None, name: str, *args: object) -> bool:
-    """Enqueue a job; False when Redis is down (logged)."""
+async def request_emails(queue: ArqRedis | None) -> bool:
+    """Ask a worker to send the e-mail outbox now; False when Redis is down (the sweep covers)."""
     if queue is None:
-        log.warning("no job queue: %s%r not enqueued", name, args)
         return False
     try:
-        await queue.enqueue_job(name, *args)
-    except Exception as exc:  # Redis down: say so; the caller's data is saved regardless
-        log.warning("could not enqueue %s: %s", name, exc)
+        await queue.enqueue_job(EMAILS_JOB, _job_id=emails_job_id(queue))
+    except Exception as exc:  # Redis down: the e-mails are recorded, the sweep will send them
+        log.warning("could not ask for the e-mails to be sent: %s", exc)
         return False
     return True

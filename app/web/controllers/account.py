@@ -11,10 +11,10 @@ from litestar.datastructures import CacheControlHeader
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from app.accounts import emails as account_emails
 from app.accounts import users
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput, NotFound
-from app.core.queue import request_job
 from app.core.ratelimit import (
     RESET_PER_CLIENT,
     RESET_PER_EMAIL,
@@ -25,6 +25,7 @@ from app.core.ratelimit import (
     client_of,
     hit,
 )
+from app.emails import services as emails
 from app.organisations import services as organisations
 from app.organisations.schemas import OrganisationCreate
 from app.places import services as places
@@ -61,10 +62,6 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {key: str(form.get(key, "")) for key in form}
 
 
-async def _send(request: Request[Any, Any, Any], template: str, to: str, **context: Any) -> None:
-    await request_job(request.app.state.queue, "send_account_email", template, to, context)
-
-
 class AccountPages(Controller):
     path = "/"
     include_in_schema = False
@@ -85,39 +82,28 @@ class AccountPages(Controller):
         try:
             await _limit(request, settings, clock, (SIGN_UP_PER_CLIENT, client_of(request)))
             organisation = await _organisation(values)
-            user = await users.sign_up(
-                values.get("email", ""),
-                values.get("password", ""),
-                values.get("name", ""),
-                organisation,
-                clock.now(),
-            )
+            now = clock.now()
+            # The account and its e-mail commit together: "check your inbox" is true.
+            async with emails.transaction(request.app.state.queue):
+                user = await users.sign_up(
+                    values.get("email", ""),
+                    values.get("password", ""),
+                    values.get("name", ""),
+                    organisation,
+                    now,
+                )
+                if user is None:  # the address has an account: tell its owner, answer the same
+                    address = users.normalised_email(values["email"])
+                    await account_emails.account_exists(address, settings, now)
+                else:
+                    await account_emails.account_verify(user, organisation.name, settings, now)
         except InvalidInput as error:
             return page(
                 "account/sign_up.html", status_code=400, values=shown, errors=_errors(error)
             )
         except RateLimited as error:
             return problem_page(error)
-        base = settings.site.base_url
         email = users.normalised_email(values["email"])
-        if user is None:  # the address has an account: tell its owner, answer the same
-            await _send(
-                request,
-                "account_exists",
-                email,
-                sign_in_url=f"{base}/connexion",
-                reset_url=f"{base}/mot-de-passe-oublie",
-            )
-        else:
-            token = users.verify_token(user, settings.site.secret_key, clock.now())
-            await _send(
-                request,
-                "account_verify",
-                email,
-                name=user.name,
-                organisation=organisation.name,
-                url=f"{base}/inscription/confirmer?token={token}",
-            )
         return page("account/check_inbox.html", email=email)
 
     @get("/inscription/confirmer")
@@ -196,9 +182,8 @@ class AccountPages(Controller):
         except InvalidInput:
             return page("account/forgot.html", status_code=400, sent=False, email=email)
         if user is not None:
-            token = users.reset_token(user, settings.site.secret_key, clock.now())
-            url = f"{settings.site.base_url}/mot-de-passe/nouveau?token={token}"
-            await _send(request, "password_reset", user.email, url=url)
+            async with emails.transaction(request.app.state.queue):
+                await account_emails.password_reset(user, settings, clock.now())
         return page("account/forgot.html", sent=True, email=email)
 
     @get("/mot-de-passe/nouveau")
@@ -300,24 +285,22 @@ class AccountPages(Controller):
         if person is None:
             return to_sign_in(request)
         values = await _form(request)
+        now = clock.now()
         try:
             organisation_id = int(values.get("organisation", "0"))
-            invitation, token = await users.invite(
-                organisation_id, values.get("email", ""), person, clock.now()
-            )
+            # The invitation and its e-mail commit together.
+            async with emails.transaction(request.app.state.queue):
+                invitation, token = await users.invite(
+                    organisation_id, values.get("email", ""), person, now
+                )
+                organisation = await organisations.get(organisation_id)  # staff belong to none
+                await account_emails.invitation(
+                    invitation, token, person.name or person.email, organisation.name, settings, now
+                )
         except (ValueError, NotFound):  # not a number, or not an organisation of theirs
             return not_found_page()
         except DomainError as error:
             return page("account/refused.html", status_code=400, detail=error.detail)
-        organisation = await organisations.get(organisation_id)  # staff belong to none
-        await _send(
-            request,
-            "invitation",
-            invitation.email,
-            inviter=person.name or person.email,
-            organisation=organisation.name,
-            url=f"{settings.site.base_url}/invitation?token={token}",
-        )
         return Redirect(f"/espace?invite={invitation.email}", status_code=303)
 
 

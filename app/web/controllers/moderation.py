@@ -11,7 +11,8 @@ from litestar.response import Redirect, Template
 
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput
-from app.core.queue import request_job
+from app.emails import services as emails
+from app.moderation import emails as moderation_emails
 from app.moderation import services as moderation
 from app.web.pages import not_found_page, page, problem_page
 from app.web.session import current_person, to_sign_in
@@ -76,22 +77,14 @@ class ModerationPages(Controller):
             return staff  # type: ignore[no-any-return]
         form = await request.form()
         reason = str(form.get("reason", ""))
+        now = clock.now()
         try:
-            offer = await moderation.unpublish_offer(offer_id, reason, staff, clock.now())
+            # The offer goes back to draft and its employer's notice is recorded, together.
+            async with emails.transaction(request.app.state.queue):
+                await moderation.unpublish_offer(offer_id, reason, staff, now)
+                await moderation_emails.offer_unpublished(offer_id, reason, settings, now)
         except InvalidInput:
             return page("moderation/refused.html", status_code=400)
         except DomainError as error:
             return problem_page(error)
-        await request_job(
-            request.app.state.queue,
-            "send_account_email",
-            "offer_unpublished",
-            offer.organisation.contact_email,
-            {
-                "title": offer.title,
-                "organisation": offer.organisation.name,
-                "reason": reason.strip(),
-                "space_url": f"{settings.site.base_url}/espace",
-            },
-        )
         return Redirect("/moderation?fait=depubliee", status_code=303)

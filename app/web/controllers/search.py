@@ -166,7 +166,9 @@ class SearchPages(Controller):
             email=email, frequency=alert_schemas.Frequency(frequency), search=saved
         )
         try:
-            await alerts.subscribe_and_confirm(data, clock.now(), request.app.state.queue)
+            await alerts.subscribe_and_confirm(
+                data, request.app.state.settings, clock.now(), request.app.state.queue
+            )
         except TooSoon:
             return page(
                 "search/alert_sent.html",

@@ -13,6 +13,7 @@ from httpx import AsyncClient
 
 from app.alerts.tables import Alert
 from app.core.clock import FrozenClock
+from app.emails.tables import EmailOutbox
 from app.offers.tables import Offer, OfferView
 from search.client import SearchEngine
 from tests.integration.conftest import Org, make_offer
@@ -252,8 +253,10 @@ async def test_alert_form_on_the_search_page(
     [alert] = await Alert.objects()
     assert (alert.email, alert.frequency) == ("lea@example.fr", "weekly")
     assert '"massif":["vosges"]' in str(alert.search).replace(" ", "")
+    [mail] = await EmailOutbox.objects()
+    assert (mail.template, mail.recipient) == ("alert_confirm", "lea@example.fr")
     jobs = [j.function for j in await queue.queued_jobs()]
-    assert "send_alert_confirmation" in jobs
+    assert "send_emails" in jobs
 
     again = await client.post("/offres/alerte", content=urlencode(data), headers=form_type)
     assert again.status_code == 429
