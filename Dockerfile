@@ -15,4 +15,5 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 
 EXPOSE 8000
-CMD ["sh", "-c", "piccolo migrations forwards all && litestar seed reference && uvicorn app.main:create_app --factory --host 0.0.0.0 --port ${PORT:-8000} --workers ${WEB_CONCURRENCY:-2} --proxy-headers"]
+# X-Forwarded-For is believed only from FORWARDED_ALLOW_IPS (empty: from nobody).
+CMD ["sh", "-c", "piccolo migrations forwards all && litestar seed reference && uvicorn app.main:create_app --factory --host 0.0.0.0 --port ${PORT:-8000} --workers ${WEB_CONCURRENCY:-2} --proxy-headers --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS:-}\""]

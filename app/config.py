@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -60,6 +61,24 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
     if not low <= value <= high:
         raise ConfigError(f"{name}: expected a number from {low} to {high}, got {value}")
     return value
+
+
+def _proxies(env: dict[str, str]) -> tuple[str, ...]:
+    """FORWARDED_ALLOW_IPS: comma-separated addresses or networks (CIDR) of trusted proxies,
+    or "*" for any (only when nothing but the proxy can reach the app); empty: none."""
+    raw = env.get("FORWARDED_ALLOW_IPS", "").strip()
+    items = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"FORWARDED_ALLOW_IPS: expected IP addresses or networks separated by commas, "
+                f"or *, got {item!r}"
+            ) from None
+    return items
 
 
 def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -174,6 +193,9 @@ class SiteSettings:
     admin_token: str
     offer_lifetime_days: int
     reminder_days: int
+    # Proxies whose X-Forwarded-For is believed (addresses or networks; "*": any); none by
+    # default, so a client cannot choose the address its rate limits count against.
+    forwarded_allow_ips: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -251,6 +273,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             admin_token=_secret(env, "ADMIN_API_TOKEN", DEV_ADMIN_TOKEN, production, min_len=8),
             offer_lifetime_days=_int(env, "OFFER_LIFETIME_DAYS", 60, 1, 365),
             reminder_days=_int(env, "EXPIRY_REMINDER_DAYS", 3, 1, 30),
+            forwarded_allow_ips=_proxies(env),
         ),
     )
 

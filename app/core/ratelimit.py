@@ -6,6 +6,8 @@ site down with it.
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,9 +73,54 @@ async def hit(redis: Redis | None, prefix: str, limit: Limit, who: str, now: dat
         )
 
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...] | None:
+    """The trusted proxies' networks; None stands for "*" (any peer)."""
+    if "*" in trusted:
+        return None
+    return tuple(ipaddress.ip_network(item, strict=False) for item in trusted)
+
+
+def _trusted(host: str, networks: tuple[Network, ...] | None) -> bool:
+    if networks is None:
+        return True
+    try:
+        address: Address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
+def real_client(peer: str, forwarded_for: list[str], trusted: tuple[str, ...]) -> str:
+    """The address to count a request against: the peer's, unless the peer is a trusted
+    proxy; then the nearest X-Forwarded-For hop that is not itself a trusted proxy (each
+    proxy appends the address it saw, so only the hops right of it are under its control)."""
+    if not trusted:
+        return peer
+    networks = _networks(trusted)
+    if not _trusted(peer, networks):
+        return peer
+    hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    if networks is None:  # any peer is a proxy: believe the first hop
+        return hops[0] if hops else peer
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop
+    return hops[0] if hops else peer
+
+
 def client_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The client's address (behind a proxy, uvicorn --proxy-headers puts the real one here)."""
-    return connection.client.host if connection.client else "unknown"
+    """The client's address: the peer's, or the one a trusted proxy forwarded
+    (FORWARDED_ALLOW_IPS; none by default). uvicorn is given the same proxies, so it has
+    usually done this already; doing it here too keeps the limits right under any server."""
+    peer = connection.client.host if connection.client else "unknown"
+    settings = connection.app.state.settings
+    trusted: tuple[str, ...] = settings.site.forwarded_allow_ips
+    return real_client(peer, connection.headers.getall("x-forwarded-for", []), trusted)
 
 
 async def _guard(connection: ASGIConnection[Any, Any, Any, Any], limit: Limit) -> None:
