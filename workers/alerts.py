@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from arq import Retry
@@ -44,8 +45,8 @@ class AlertMail:
                     to=digest.email,
                     headers=unsubscribe_headers(digest.urls["unsubscribe"]),
                 )
-                try:
-                    return await connection.send(email)
+                try:  # a re-send of this email carries the same Message-ID
+                    return await connection.send(replace(email, message_id=digest.message_id))
                 except SmtpUnreachable as exc:
                     raise digests.MailServerDown(str(exc)) from exc
                 except PermanentMailError as exc:

@@ -12,10 +12,11 @@ claims waiting for the next run; one that cannot be reached stops the sending.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,13 +60,22 @@ FORGET = "DELETE FROM alert_send WHERE alert = $1 AND offer = ANY($2::int[]) AND
 
 @dataclass(frozen=True)
 class Digest:
-    """One alert email: to whom, the offers it lists, its links."""
+    """One alert email: to whom, the offers it lists, its links, its Message-ID."""
 
     alert_id: int
     email: str
     frequency: str
     offers: list[dict[str, Any]]
     urls: dict[str, str]
+    message_id: str
+
+
+def alert_message_id(alert_id: int, offer_ids: Iterable[int], domain: str) -> str:
+    """The Message-ID of the alert email listing these offers: the same for the same alert
+    and offers, so the one email a crash can repeat (accepted by the mail server, not yet
+    marked sent) goes again with the same id, which mail clients show once."""
+    listed = ",".join(str(offer) for offer in sorted(offer_ids)).encode()
+    return f"<alert-{alert_id}-{hashlib.sha256(listed).hexdigest()[:16]}@{domain}>"
 
 
 Send = Callable[[Digest], Awaitable[str]]  # the Message-ID; Undeliverable when refused for good
@@ -185,6 +195,7 @@ class _Run:
             frequency=alert["frequency"],
             offers=[line for o in listed if (line := self.lines[o]) is not None],
             urls=digest_links(alert["id"], alert["key"], alert["email"], self.settings, self.now),
+            message_id=alert_message_id(alert["id"], listed, self.settings.mail.domain),
         )
         try:
             message_id = await send(digest)

@@ -4,7 +4,6 @@ URL (RFC 8058), the text read back unchanged, and a DKIM signature (RFC 6376) th
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -16,10 +15,10 @@ from typing import Any
 
 import dkim
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.config import ConfigError, MailSettings, load_settings
+from tests import dkim_keys
+from tests.dkim_keys import dkim_env, dns
 from workers.alerts import unsubscribe_headers
 from workers.mail import TEMPLATES, Email, build_message, render, wire
 
@@ -105,39 +104,13 @@ EXPECTED_SIGNED = {
 
 @pytest.fixture(scope="module")
 def key_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
-    """A fresh RSA key: the PEM file DKIM_PRIVATE_KEY names, and its DNS TXT record."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path = tmp_path_factory.mktemp("dkim") / "dkim.pem"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return path, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    return dkim_keys.key_pair(tmp_path_factory.mktemp("dkim"))
 
 
 @pytest.fixture(scope="module")
 def signing(key_pair: tuple[Path, bytes]) -> MailSettings:
-    return load_settings(
-        {
-            "MAIL_FROM": "Emploi Montagne <alertes@emploi-montagne.fr>",
-            "DKIM_DOMAIN": "emploi-montagne.fr",
-            "DKIM_SELECTOR": "em2026",
-            "DKIM_PRIVATE_KEY": str(key_pair[0]),
-        }
-    ).mail
-
-
-def dns(record: bytes) -> Any:
-    def txt(name: bytes, timeout: int = 5) -> bytes | None:
-        return record if name == b"em2026._domainkey.emploi-montagne.fr." else None
-
-    return txt
+    env = {"MAIL_FROM": "Emploi Montagne <alertes@emploi-montagne.fr>"}
+    return load_settings({**env, **dkim_env(key_pair[0])}).mail
 
 
 def email_of(kind: str) -> Email:
