@@ -25,6 +25,7 @@ from app.core.clock import Clock
 from app.core.dependencies import DEPENDENCIES
 from app.core.errors import EXCEPTION_HANDLERS
 from app.core.health import HealthController
+from app.core.limits import FormRefused, InputLimits, TooLarge
 from app.core.queue import open_queue, request_drain
 from app.core.reference import VocabularyController
 from app.core.security import security_headers
@@ -38,6 +39,7 @@ from app.trainings.controllers import (
     TrainingController,
 )
 from app.web.csrf import csrf_middleware
+from app.web.pages import refused_input_handler
 from app.web.routes import web_routes
 from app.web.session import NOT_ACCOUNT_PAGES
 from app.web.session_backend import IssuedSessionConfig
@@ -166,7 +168,9 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
             ]
         )
         app_config.template_config = template_config()
-        app_config.middleware.append(security_headers(settings))
+        # Outermost of our middlewares: limits and text checks before anything parses input.
+        app_config.middleware.insert(0, InputLimits)
+        app_config.before_send.append(security_headers(settings))
         secure_cookies = settings.site.base_url.startswith("https://")
         # Sessions (Redis) and CSRF tokens on the account pages only: public pages stay
         # cookie-free, hence cacheable; the API authenticates with bearer tokens.
@@ -190,6 +194,9 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.middleware.append(csrf_middleware(settings.site.secret_key, secure_cookies))
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+        app_config.exception_handlers.update(
+            {TooLarge: refused_input_handler, FormRefused: refused_input_handler}
+        )
         app_config.lifespan.extend([database, search_and_queue])
         app_config.after_response = after_write
         app_config.openapi_config = OpenAPIConfig(

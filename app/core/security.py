@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 from app.config import Settings
 
@@ -22,34 +22,25 @@ CSP_MAILBOX = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"
 UNGUARDED_PREFIXES = ("/api/docs",)
 
 
-def security_headers(settings: Settings) -> type:
+def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
+    """A `before_send` hook: it sees every response the app sends, the ones Litestar makes
+    before any middleware runs included (unrouted 404, 405, errors of the router)."""
     hsts = settings.site.base_url.startswith("https://")
 
-    class SecurityHeaders:
-        def __init__(self, app: ASGIApp) -> None:
-            self.app = app
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if scope["type"] != ScopeType.HTTP or message["type"] != "http.response.start":
+            return
+        path: str = scope["path"]
+        headers = MutableScopeHeaders.from_message(message)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if not path.startswith(UNGUARDED_PREFIXES):
+            mailbox = path.startswith("/dev/mail")
+            headers["Content-Security-Policy"] = CSP_MAILBOX if mailbox else CSP
+            headers["X-Frame-Options"] = "SAMEORIGIN" if mailbox else "DENY"
+        if hsts:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP:
-                await self.app(scope, receive, send)
-                return
-            path: str = scope["path"]
-
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    headers = MutableScopeHeaders.from_message(message)
-                    headers["X-Content-Type-Options"] = "nosniff"
-                    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-                    headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
-                    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                    if not path.startswith(UNGUARDED_PREFIXES):
-                        mailbox = path.startswith("/dev/mail")
-                        headers["Content-Security-Policy"] = CSP_MAILBOX if mailbox else CSP
-                        headers["X-Frame-Options"] = "SAMEORIGIN" if mailbox else "DENY"
-                    if hsts:
-                        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-                await send(message)
-
-            await self.app(scope, receive, send_with_headers)
-
-    return SecurityHeaders
+    return add_headers

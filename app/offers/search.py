@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,6 +21,8 @@ from search.filters import any_of, combine, compare
 from search.indexes import OFFERS
 from search.queries import OfferQuery, SearchPage, search_offers
 from search.queries import facet_values as search_facet_values
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,8 @@ async def guarded(search_call: Awaitable[SearchPage]) -> SearchPage:
     try:
         return await search_call
     except (MeilisearchCommunicationError, MeilisearchError, OSError) as exc:
-        raise Unavailable(
-            f"The search engine does not answer right now ({type(exc).__name__})"
-        ) from exc
+        log.warning("search engine unavailable: %r", exc)
+        raise Unavailable("The search engine does not answer right now") from exc
 
 
 async def search(
@@ -190,6 +192,5 @@ async def guarded_values(call: Awaitable[list[tuple[str, int]]]) -> list[tuple[s
     try:
         return await call
     except (MeilisearchCommunicationError, MeilisearchError, OSError) as exc:
-        raise Unavailable(
-            f"The search engine does not answer right now ({type(exc).__name__})"
-        ) from exc
+        log.warning("search engine unavailable: %r", exc)
+        raise Unavailable("The search engine does not answer right now") from exc

@@ -1,10 +1,12 @@
-"""Atom feeds of searches (RFC 4287), built with ElementTree so every text is escaped."""
+"""Atom feeds of searches (RFC 4287), built with ElementTree so every text is escaped, and
+serialised by app.core.xml so that no character XML 1.0 forbids reaches a reader."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
+from app.core import xml
 from app.core.catalogue import label
 from app.web.offer_search import SearchView
 from app.web.templating import date_fr, money
@@ -60,5 +62,4 @@ async def offers_atom(view: SearchView, base_url: str, now: datetime) -> bytes:
             f"{pay} · {label('housing', hit.housing)}"
         )
         _add(entry, "summary", summary, type="text")
-    body: bytes = ET.tostring(feed, encoding="utf-8")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
+    return xml.to_bytes(feed)

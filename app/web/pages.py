@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from litestar import Request, Response
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, FieldError, Unavailable, domain_error_handler
+from app.core.limits import TooLarge
 
 PUBLIC_CACHE = CacheControlHeader(public=True, max_age=300)
 
@@ -30,6 +33,55 @@ def uncached(response: Template) -> Template:
     """Errors and refusals must not be kept by caches for the 5 minutes pages are."""
     response.headers[CacheControlHeader.HEADER_NAME] = "no-store"
     return response
+
+
+def unavailable_page(error: Unavailable) -> Template:
+    """The French page of a search during a search-engine outage: 503, try again shortly."""
+    response = uncached(
+        page("message.html", status_code=503, kind="search-unavailable", detail=None)
+    )
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+# Form fields by their French names, for the page refusing a form's text.
+FIELD_NAMES = {
+    "title": "intitulé",
+    "description": "description",
+    "name": "nom",
+    "email": "adresse e-mail",
+    "password": "mot de passe",
+    "confirmation": "confirmation du mot de passe",
+    "organisation": "nom de l'organisation",
+    "place": "station ou village",
+    "reason": "motif",
+    "entry_requirements": "prérequis",
+    "certification_title": "intitulé de la certification",
+    "apply_email": "adresse de candidature",
+    "apply_url": "lien de candidature",
+    "label": "nom du jeton",
+    "form": "formulaire",
+}
+
+
+def _refusal(problem: FieldError) -> str:
+    name = FIELD_NAMES.get(problem.field, problem.field)
+    at = re.search(r"U\+[0-9A-F]{4}", problem.message)
+    what = f"un caractère invisible ({at.group()})" if at else "du texte illisible (pas UTF-8)"
+    return f"« {name[:60]} » contient {what} : retirez-le et renvoyez le formulaire."
+
+
+def refused_input_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    """Input refused at the door (app.core.limits): problem details for the API, a French
+    page naming each field for the site."""
+    if request.url.path.startswith("/api"):
+        return domain_error_handler(request, exc)
+    if isinstance(exc, TooLarge):
+        return uncached(page("message.html", status_code=413, kind="too-large", detail=None))
+    details = [_refusal(e) for e in exc.errors] or [exc.detail]
+    return uncached(
+        page("message.html", status_code=exc.status, kind="invalid-input", detail=" ".join(details))
+    )
 
 
 def not_found_page() -> Template:

@@ -13,16 +13,21 @@ from app.alerts import schemas as alert_schemas
 from app.alerts import services as alerts
 from app.alerts.services import TooSoon
 from app.core.dependencies import AppSettings, CurrentClock, SearchDependency
-from app.core.errors import DomainError, InvalidInput, Unavailable
+from app.core.errors import DomainError, InvalidInput, Unavailable, problem_response
 from app.core.ratelimit import ALERT_PER_CLIENT, RateLimited, client_of, hit
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.web import feeds, offer_search
 from app.web.csrf import public_form
-from app.web.pages import page, problem_page
+from app.web.pages import page, problem_page, unavailable_page
 from app.web.query import RADII
 
 SEARCH_CACHE = CacheControlHeader(public=True, max_age=60)
 FREQUENCIES = {"instant": "Dès la publication", "daily": "Chaque jour", "weekly": "Chaque semaine"}
+
+
+def _uncached(response: Response[Any]) -> Response[Any]:
+    response.headers[CacheControlHeader.HEADER_NAME] = "no-store"
+    return response
 
 
 def _query(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
@@ -58,7 +63,7 @@ async def _search_page(
     try:
         view = await offer_search.run(engine, path, _query(request), clock.now())
     except Unavailable as error:
-        return problem_page(error)
+        return unavailable_page(error)
     partial = _partial(request)
     name = "search/_partial.html" if partial else template
     response = page(name, status_code=view.status_code, view=view, **_choices())
@@ -104,13 +109,28 @@ class SearchPages(Controller):
                 page=1,
             )
         except Unavailable as error:
-            return Response(content=error.detail.encode(), status_code=503, media_type="text/plain")
+            return _uncached(
+                problem_response(
+                    request,
+                    status=error.status,
+                    kind=error.kind,
+                    title="Recherche momentanément indisponible",
+                    detail="Le moteur de recherche ne répond pas : réessayez dans une minute.",
+                    headers=error.headers,
+                )
+            )
+        if view.state.errors:  # a feed of another search than the one asked for would mislead
+            return _uncached(
+                problem_response(
+                    request,
+                    status=400,
+                    kind="invalid-input",
+                    title="Recherche incorrecte",
+                    detail="; ".join(view.state.errors),
+                )
+            )
         body = await feeds.offers_atom(view, settings.site.base_url, clock.now())
-        return Response(
-            content=body,
-            status_code=view.status_code,
-            media_type="application/atom+xml; charset=utf-8",
-        )
+        return Response(content=body, media_type="application/atom+xml; charset=utf-8")
 
     @post(
         "/offres/alerte",

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 from litestar import Controller, Response, get
 
+from app.core import xml
 from app.core.clock import today
 from app.core.dependencies import AppSettings, CurrentClock
 from app.offers import services as offers
@@ -26,7 +27,8 @@ def _latest(found: dict[str, datetime], key: str, *moments: datetime | None) -> 
 
 
 def sitemap_xml(base_url: str, entries: Iterable[tuple[str, datetime | None]]) -> bytes:
-    """A sitemaps.org urlset; ElementTree escapes every value."""
+    """A sitemaps.org urlset; ElementTree escapes every value, app.core.xml drops what XML
+    cannot carry."""
     urlset = ElementTree.Element("urlset", xmlns=SITEMAP_NS)
     for path, lastmod in entries:
         url = ElementTree.SubElement(urlset, "url")
@@ -34,7 +36,7 @@ def sitemap_xml(base_url: str, entries: Iterable[tuple[str, datetime | None]]) -
         if lastmod is not None:
             stamp = lastmod.astimezone(UTC).isoformat(timespec="seconds")
             ElementTree.SubElement(url, "lastmod").text = stamp.replace("+00:00", "Z")
-    return bytes(ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True))
+    return xml.to_bytes(urlset)
 
 
 class SitemapPages(Controller):
