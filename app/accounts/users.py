@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -130,13 +131,20 @@ async def sign_up(
         return None
     db = engine_finder()
     assert db is not None
-    async with db.transaction():
-        created = await organisations.create(
-            msgspec.structs.replace(organisation, verified=False), now
-        )
-        user = await create_user(email, password, name, now)
-        await Membership(user=user.id, organisation=created.id, role="owner").save()
-        await audit("sign-up", "organisation", created.id, now, actor_label=email)
+    try:
+        async with db.transaction():
+            created = await organisations.create(
+                msgspec.structs.replace(organisation, verified=False), now
+            )
+            user = await create_user(email, password, name, now)
+            await Membership(user=user.id, organisation=created.id, role="owner").save()
+            await audit("sign-up", "organisation", created.id, now, actor_label=email)
+    except asyncpg.UniqueViolationError as exc:
+        # A double-clicked sign-up: the other request took the address a moment ago, so
+        # this one is the "address taken" branch (nothing of it was kept).
+        if exc.constraint_name not in ("app_user_email_key", "app_user_email_lower"):
+            raise
+        return None
     return user
 
 

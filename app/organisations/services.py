@@ -8,9 +8,10 @@ from typing import Any
 import msgspec
 
 from app.core.auth import Principal
+from app.core.creation import insert_with_slug
 from app.core.errors import Forbidden, NotFound
 from app.core.pagination import Page, PageRequest
-from app.core.text import random_suffix, slugify
+from app.core.text import slugify
 from app.core.validation import (
     Checker,
     email_problem,
@@ -73,14 +74,6 @@ def _check(values: dict[str, Any], kind: OrganisationKind) -> None:
     checker.raise_if_any()
 
 
-async def _unique_slug(name: str) -> str:
-    base = slugify(name, 100)
-    slug = base
-    while await Organisation.exists().where(Organisation.slug == slug):
-        slug = f"{base}-{random_suffix(4)}"
-    return slug
-
-
 async def create(data: schemas.OrganisationCreate, now: datetime) -> Organisation:
     values = msgspec.structs.asdict(data)
     _check(values, data.kind)
@@ -88,7 +81,6 @@ async def create(data: schemas.OrganisationCreate, now: datetime) -> Organisatio
     row = Organisation(
         kind=data.kind.value,
         name=data.name.strip(),
-        slug=await _unique_slug(data.name),
         description=data.description,
         website=data.website,
         contact_email=data.contact_email,
@@ -100,8 +92,16 @@ async def create(data: schemas.OrganisationCreate, now: datetime) -> Organisatio
         created_at=now,
         updated_at=now,
     )
-    await row.save()
-    return await get(row.id)
+
+    async def insert(slug: str) -> int:
+        row.slug = slug
+        await row.save()
+        return int(row.id)
+
+    # Two of the same name at once: the second's insert breaks the unique slug and is tried
+    # again with a suffix (in a savepoint when the caller, e.g. sign-up, holds a transaction).
+    base = slugify(data.name, 100)
+    return await get(await insert_with_slug(insert, base, "organisation_slug_key"))
 
 
 async def update(

@@ -139,9 +139,7 @@ class SessionController(Controller):
         clock: CurrentClock,
     ) -> schemas.Session:
         writer = require_writer(principal)
-        return services.session_to_schema(
-            await services.cancel_session(session_id, writer, clock.now())
-        )
+        return services.session_to_schema(await services.cancel_session(session_id, writer, clock))
 
     @post(
         "/{session_id:int}/close",

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from app.core.auth import Principal
 from app.core.clock import Clock
+from app.core.creation import broke, insert_with_slug
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Page, PageRequest
-from app.core.text import random_suffix, slugify
+from app.core.text import slugify
 from app.core.validation import Checker
 from app.core.vocabulary import Funding, Massif, Modality, OrganisationKind, SessionStatus
 from app.organisations.schemas import OrganisationRef
@@ -152,23 +155,20 @@ async def _school_for(organisation_id: int | None, principal: Principal) -> int:
     return organisation_id
 
 
-async def _unique_training_slug(title: str) -> str:
-    base = slugify(title, 110)
-    slug = base
-    while await Training.exists().where(Training.slug == slug):
-        slug = f"{base}-{random_suffix(4)}"
-    return slug
-
-
 async def create_training(
-    data: schemas.TrainingCreate, principal: Principal, now: datetime
+    data: schemas.TrainingCreate,
+    principal: Principal,
+    now: datetime,
+    creation_key: str | None = None,
 ) -> Training:
+    """A new training. Two of the same title at once get distinct slugs; with a site form's
+    one-time `creation_key`, a second request makes nothing and returns the first's training."""
     organisation_id = await _school_for(data.organisation_id, principal)
     await _check_training(msgspec.structs.asdict(data))
     row = Training(
         organisation=organisation_id,
         title=data.title.strip(),
-        slug=await _unique_training_slug(data.title),
+        creation_key=creation_key,
         description=data.description,
         trade_codes=sorted({c.upper() for c in data.trade_codes}),
         certification_code=data.certification_code,
@@ -182,10 +182,34 @@ async def create_training(
         created_at=now,
         updated_at=now,
     )
-    async with Training._meta.db.transaction():
+
+    async def insert(slug: str) -> int:
+        row.slug = slug
         await row.save()
         await record(Entity.TRAINING, row.id, Operation.UPSERT, now)
-    return await get_training(row.id)
+        return int(row.id)
+
+    try:
+        training_id = await insert_with_slug(insert, slugify(data.title, 110), "training_slug_key")
+    except asyncpg.UniqueViolationError as exc:
+        if creation_key is None or not broke(exc, "training_creation_key_key"):
+            raise
+        training_id = await _made_with(Training, creation_key, organisation_id)
+    return await get_training(training_id)
+
+
+async def _made_with(table: type[Training] | type[TrainingSession], key: str, owner: int) -> int:
+    """The training or session a first submit of this creation key made (for this school)."""
+    if table is Training:
+        query = Training.select(Training.id, Training.organisation.as_alias("owner"))
+    else:
+        query = TrainingSession.select(
+            TrainingSession.id, TrainingSession.training._.organisation.as_alias("owner")
+        )
+    made = await query.where(table.creation_key == key).first()
+    if made is None or made["owner"] != owner:
+        raise Conflict("creation_key: already used; reload the form")
+    return int(made["id"])
 
 
 async def update_training(
@@ -295,8 +319,13 @@ def _check_session(values: dict[str, Any]) -> None:
 
 
 async def create_session(
-    data: schemas.SessionCreate, principal: Principal, clock: Clock
+    data: schemas.SessionCreate,
+    principal: Principal,
+    clock: Clock,
+    creation_key: str | None = None,
 ) -> TrainingSession:
+    """A new session; with a site form's one-time `creation_key`, a second request makes
+    nothing and returns the session the first made."""
     from app.core.clock import today
 
     training = (
@@ -326,70 +355,116 @@ async def create_session(
         seats_taken=data.seats_taken,
         registration_deadline=data.registration_deadline,
         status=status.value,
+        creation_key=creation_key,
         created_at=now,
         updated_at=now,
     )
-    async with TrainingSession._meta.db.transaction():
-        await row.save()
-        await record(Entity.SESSION, row.id, Operation.UPSERT, now)
+    try:
+        async with TrainingSession._meta.db.transaction():
+            await row.save()
+            await record(Entity.SESSION, row.id, Operation.UPSERT, now)
+    except asyncpg.UniqueViolationError as exc:
+        if creation_key is None or not broke(exc, "training_session_creation_key_key"):
+            raise
+        return await get_session(
+            await _made_with(TrainingSession, creation_key, training["organisation"])
+        )
     return await get_session(row.id)
 
 
-async def _session_for_change(session_id: int, principal: Principal) -> TrainingSession:
-    row = await get_session(session_id)
-    if not principal.may_act_for(row.training.organisation.id):
-        raise Forbidden("This token belongs to another organisation")
-    return row
+async def _locked_change(
+    session_id: int,
+    principal: Principal | None,
+    clock: Clock,
+    change: Callable[[TrainingSession], dict[str, Any]],
+) -> TrainingSession:
+    """Lock the session's row, let `change(found)` check the state it found and say what to
+    write, then write it (its status worked out again) with its outbox row: two changes at
+    once run one after the other, the second on what the first left."""
+    from app.core.clock import today
+
+    now = clock.now()
+    async with TrainingSession._meta.db.transaction():
+        found = (
+            await TrainingSession.objects()
+            .where(TrainingSession.id == session_id)
+            .lock_rows()
+            .first()
+        )
+        if found is None:
+            raise NotFound(f"No session {session_id}")
+        if principal is not None:
+            training = (
+                await Training.select(Training.organisation)
+                .where(Training.id == found.training)
+                .first()
+            )
+            assert training is not None
+            if not principal.may_act_for(training["organisation"]):
+                raise Forbidden("This token belongs to another organisation")
+        changes: dict[Any, Any] = change(found)
+        merged = {
+            "seats_total": found.seats_total,
+            "seats_taken": found.seats_taken,
+            "registration_deadline": found.registration_deadline,
+            "end_date": found.end_date,
+            **changes,
+        }
+        changes["status"] = session_status(
+            SessionStatus(changes.get("status", found.status)),
+            merged["seats_total"],
+            merged["seats_taken"],
+            merged["registration_deadline"],
+            merged["end_date"],
+            today(clock),
+        ).value
+        changes["updated_at"] = now
+        await TrainingSession.update(changes).where(TrainingSession.id == session_id)
+        await record(Entity.SESSION, session_id, Operation.UPSERT, now)
+    return await get_session(session_id)
+
+
+def _refuse_if_over(found: TrainingSession) -> None:
+    if found.status in (SessionStatus.CANCELLED, SessionStatus.ARCHIVED):
+        raise Conflict(f"status: this session is {found.status}", found=found.status)
 
 
 async def update_session(
     session_id: int, data: schemas.SessionUpdate, principal: Principal, clock: Clock
 ) -> TrainingSession:
-    from app.core.clock import today
-
-    row = await _session_for_change(session_id, principal)
-    changes: dict[Any, Any] = {
+    """Change a session's dates, place or seats; its status follows (open, full, closed).
+    409 naming the state when it is cancelled or archived."""
+    changes: dict[str, Any] = {
         k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET
     }
-    merged = {
-        "start_date": row.start_date,
-        "end_date": row.end_date,
-        "seats_total": row.seats_total,
-        "seats_taken": row.seats_taken,
-        "registration_deadline": row.registration_deadline,
-        **changes,
-    }
-    _check_session(merged)
     if "place" in changes:
         changes["place"] = (await places.resolve_slug(changes["place"], "place")).id
-    changes["status"] = session_status(
-        SessionStatus(row.status),
-        merged["seats_total"],
-        merged["seats_taken"],
-        merged["registration_deadline"],
-        merged["end_date"],
-        today(clock),
-    ).value
-    now = clock.now()
-    changes["updated_at"] = now
-    await _write_session(session_id, changes, now)
-    return await get_session(session_id)
+
+    def change(found: TrainingSession) -> dict[str, Any]:
+        _refuse_if_over(found)
+        _check_session(
+            {
+                "start_date": found.start_date,
+                "end_date": found.end_date,
+                "seats_total": found.seats_total,
+                "seats_taken": found.seats_taken,
+                "registration_deadline": found.registration_deadline,
+                **changes,
+            }
+        )
+        return dict(changes)
+
+    return await _locked_change(session_id, principal, clock, change)
 
 
-async def cancel_session(session_id: int, principal: Principal, now: datetime) -> TrainingSession:
-    row = await _session_for_change(session_id, principal)
-    if row.status in (SessionStatus.CANCELLED, SessionStatus.ARCHIVED):
-        raise Conflict(f"status: this session is already {row.status}")
-    await _write_session(
-        session_id, {"status": SessionStatus.CANCELLED.value, "updated_at": now}, now
-    )
-    return await get_session(session_id)
+async def cancel_session(session_id: int, principal: Principal, clock: Clock) -> TrainingSession:
+    """Cancel for good; 409 naming the state when already cancelled or archived."""
 
+    def change(found: TrainingSession) -> dict[str, Any]:
+        _refuse_if_over(found)
+        return {"status": SessionStatus.CANCELLED.value}
 
-async def _write_session(session_id: int, changes: dict[Any, Any], now: datetime) -> None:
-    async with TrainingSession._meta.db.transaction():
-        await record(Entity.SESSION, session_id, Operation.UPSERT, now)
-        await TrainingSession.update(changes).where(TrainingSession.id == session_id)
+    return await _locked_change(session_id, principal, clock, change)
 
 
 async def get_session(session_id: int) -> TrainingSession:
@@ -439,7 +514,6 @@ async def refresh_statuses(clock: Clock) -> int:
     from app.core.clock import today
 
     day = today(clock)
-    now = clock.now()
     changed = 0
     rows = await TrainingSession.select(
         TrainingSession.id,
@@ -459,8 +533,9 @@ async def refresh_statuses(clock: Clock) -> int:
             day,
         )
         if status != row["status"]:
-            await _write_session(row["id"], {"status": status.value, "updated_at": now}, now)
-            changed += 1
+            # Locked and worked out again: a cancel or a seats change since the read wins.
+            after = await _locked_change(row["id"], None, clock, lambda found: {})
+            changed += after.status != row["status"]
     return changed
 
 
@@ -570,12 +645,16 @@ async def close_registrations(
     """Stop registrations now: the deadline moves to yesterday, so the session is closed."""
     from app.core.clock import today
 
-    row = await _session_for_change(session_id, principal)
     yesterday = today(clock) - timedelta(days=1)
-    if row.status not in (SessionStatus.OPEN, SessionStatus.FULL) or (
-        row.registration_deadline <= yesterday
-    ):
-        raise Conflict(f"status: registrations are already closed; this session is {row.status}")
-    return await update_session(
-        session_id, schemas.SessionUpdate(registration_deadline=yesterday), principal, clock
-    )
+
+    def change(found: TrainingSession) -> dict[str, Any]:
+        if found.status not in (SessionStatus.OPEN, SessionStatus.FULL) or (
+            found.registration_deadline <= yesterday
+        ):
+            raise Conflict(
+                f"status: registrations are already closed; this session is {found.status}",
+                found=found.status,
+            )
+        return {"registration_deadline": yesterday}
+
+    return await _locked_change(session_id, principal, clock, change)

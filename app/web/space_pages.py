@@ -13,7 +13,8 @@ from app.accounts.users import SignedIn
 from app.core.auth import Principal
 from app.core.catalogue import label
 from app.core.clock import Clock, today
-from app.core.errors import DomainError, NotFound
+from app.core.creation import new_key
+from app.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.core.params import MAX_ID
 from app.core.text import search_key
 from app.core.vocabulary import (
@@ -154,10 +155,12 @@ async def offer_form(
     errors: dict[str, str],
     offer: Offer | None = None,
     status_code: int = 200,
+    creation_key: str | None = None,
 ) -> Template:
     return page(
         "space/offer_form.html",
         status_code=status_code,
+        creation_key=creation_key or new_key(),
         organisation=organisation,
         offer=offer,
         values=values,
@@ -173,10 +176,12 @@ async def training_form(
     errors: dict[str, str],
     training: Training | None = None,
     status_code: int = 200,
+    creation_key: str | None = None,
 ) -> Template:
     return page(
         "space/training_form.html",
         status_code=status_code,
+        creation_key=creation_key or new_key(),
         organisation=organisation,
         training=training,
         values=values,
@@ -241,5 +246,35 @@ async def change_offer(
     try:
         await act(principal(person, row.organisation.id))
     except DomainError as error:
-        return problem_page(error)
+        return problem_page(in_french(error, code))
     return done("/espace/offres", row.organisation.id, code)
+
+
+STATE_FR = {
+    "draft": "un brouillon",
+    "published": "publiée",
+    "filled": "pourvue",
+    "expired": "expirée",
+    "archived": "archivée",
+}
+ALREADY = {"publiee": "published", "pourvue": "filled", "archivee": "archived"}
+DATES_FR = {
+    "end_date": "La date de fin de cette offre est passée : modifiez ses dates avant de la "
+    "publier.",
+    "start_date": "La date de début de cette offre est passée et elle n'a pas de date de fin : "
+    "modifiez ses dates avant de la publier.",
+}
+
+
+def in_french(error: DomainError, code: str) -> DomainError:
+    """The refusal of an offer change, said in French (the API keeps the English detail)."""
+    if isinstance(error, Conflict) and error.found in STATE_FR:
+        state = STATE_FR[error.found]
+        if ALREADY.get(code) == error.found:
+            return Conflict(f"Cette offre est déjà {state}.", found=error.found)
+        return Conflict(f"Action impossible : cette offre est {state}.", found=error.found)
+    if isinstance(error, InvalidInput) and error.errors and error.errors[0].field in DATES_FR:
+        french = InvalidInput.one(error.errors[0].field, DATES_FR[error.errors[0].field])
+        french.detail = DATES_FR[error.errors[0].field]  # shown without the field's name
+        return french
+    return error

@@ -18,8 +18,9 @@ from litestar.response import Redirect, Template
 from app.accounts import services as accounts
 from app.accounts import users
 from app.core.clock import today
+from app.core.creation import new_key, valid_key
 from app.core.dependencies import AppSettings, CurrentClock
-from app.core.errors import DomainError, InvalidInput, NotFound
+from app.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.core.pagination import PageRequest
 from app.core.params import Id
 from app.offers import services as offers
@@ -114,11 +115,16 @@ class SpacePages(Controller):
         if org is None:
             return not_found_page()
         shown = forms.read_offer(form)
+        # A double submit carries the same one-time key: one draft, both land on the list.
+        key = valid_key(str(form.get("creation_key", "")))
         try:
             data = await forms.offer_create(shown, org.id)
-            await offers.create(data, principal(person, org.id), clock.now())
+            await offers.create(data, principal(person, org.id), clock.now(), creation_key=key)
         except InvalidInput as error:
-            return await offer_form(org, shown, forms.errors_of(error), status_code=400)
+            errors = forms.errors_of(error)
+            return await offer_form(org, shown, errors, status_code=400, creation_key=key)
+        except Conflict as error:
+            return problem_page(error)
         return done("/espace/offres", org.id, "creee")
 
     @get("/offres/{offer_id:int}/modifier")
@@ -268,11 +274,17 @@ class SpacePages(Controller):
         if org is None:
             return not_found_page()
         shown = forms.read_training(form)
+        key = valid_key(str(form.get("creation_key", "")))
         try:
             data = forms.training_create(shown, org.id)
-            await trainings.create_training(data, principal(person, org.id), clock.now())
+            await trainings.create_training(
+                data, principal(person, org.id), clock.now(), creation_key=key
+            )
         except InvalidInput as error:
-            return await training_form(org, shown, forms.errors_of(error), status_code=400)
+            errors = forms.errors_of(error)
+            return await training_form(org, shown, errors, status_code=400, creation_key=key)
+        except Conflict as error:
+            return problem_page(error)
         return done("/espace/formations", org.id, "formation-creee")
 
     @get("/formations/{training_id:int}/modifier")
@@ -319,7 +331,11 @@ class SpacePages(Controller):
         if training is None:
             return not_found_page()
         return page(
-            "space/session_form.html", training=training, values=forms.blank_session(), errors={}
+            "space/session_form.html",
+            training=training,
+            values=forms.blank_session(),
+            errors={},
+            creation_key=new_key(),
         )
 
     @post("/formations/{training_id:int}/sessions/nouvelle", status_code=303)
@@ -332,11 +348,15 @@ class SpacePages(Controller):
         training = await training_of(person, training_id)
         if training is None:
             return not_found_page()
-        shown = forms.read_session(await _form(request))
+        form = await _form(request)
+        shown = forms.read_session(form)
         organisation_id = training.organisation.id
+        key = valid_key(str(form.get("creation_key", "")))
         try:
             data = await forms.session_create(shown, training_id)
-            await trainings.create_session(data, principal(person, organisation_id), clock)
+            await trainings.create_session(
+                data, principal(person, organisation_id), clock, creation_key=key
+            )
         except InvalidInput as error:
             return page(
                 "space/session_form.html",
@@ -344,7 +364,10 @@ class SpacePages(Controller):
                 training=training,
                 values=shown,
                 errors=forms.errors_of(error),
+                creation_key=key or new_key(),
             )
+        except Conflict as error:
+            return problem_page(error)
         return done("/espace/formations", organisation_id, "session-creee")
 
     @post("/sessions/{session_id:int}/inscrits", status_code=303)
@@ -373,6 +396,8 @@ class SpacePages(Controller):
                 typed={session_id: typed},
                 status_code=400,
             )
+        except Conflict as error:  # cancelled or archived meanwhile
+            return problem_page(error)
         return done("/espace/formations", organisation_id, "inscrits")
 
     @post("/sessions/{session_id:int}/annuler", status_code=303)
@@ -387,9 +412,7 @@ class SpacePages(Controller):
             return not_found_page()
         organisation_id = session.training.organisation.id
         try:
-            await trainings.cancel_session(
-                session_id, principal(person, organisation_id), clock.now()
-            )
+            await trainings.cancel_session(session_id, principal(person, organisation_id), clock)
         except DomainError as error:
             return problem_page(error)
         return done("/espace/formations", organisation_id, "session-annulee")
