@@ -3,6 +3,8 @@
 One folder per email under app/templates/email/<name>/ with subject.txt, body.txt and
 body.html. With SMTP_URL set, mail goes out through aiosmtplib; without it (make run, a
 newcomer's machine) every message is written to MAIL_CAPTURE_DIR and listed at /dev/mail.
+With DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY set, every message is DKIM-signed
+(dkimpy) over the exact bytes that are sent or captured.
 """
 
 from __future__ import annotations
