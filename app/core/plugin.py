@@ -18,6 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 from litestar.stores.redis import RedisStore
 from piccolo.engine import engine_finder
+from redis.asyncio import Redis
 
 from app.alerts.controllers import AlertController
 from app.config import Settings
@@ -40,6 +41,7 @@ from app.trainings.controllers import (
 )
 from app.web.csrf import csrf_middleware
 from app.web.pages import refused_input_handler
+from app.web.redis_outage import REDIS_EXCEPTION_HANDLERS, RedisOutageMiddleware
 from app.web.routes import web_routes
 from app.web.session import NOT_ACCOUNT_PAGES
 from app.web.session_backend import IssuedSessionConfig
@@ -98,6 +100,9 @@ def open_search(settings: Settings) -> SearchEngine:
         settings.search.url, settings.search.master_key, settings.search.index_prefix
     )
 
+
+# Seconds the session store waits for Redis to connect or answer.
+REDIS_TIMEOUT_SECONDS = 2
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -174,11 +179,21 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         secure_cookies = settings.site.base_url.startswith("https://")
         # Sessions (Redis) and CSRF tokens on the account pages only: public pages stay
         # cookie-free, hence cacheable; the API authenticates with bearer tokens.
+        # Timeouts: a Redis that drops packets answers a 503 page in seconds, not minutes.
+        sessions_redis = Redis.from_url(
+            settings.redis.url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
         app_config.stores = {
-            "sessions": RedisStore.with_client(
-                url=settings.redis.url, namespace=f"{settings.redis.key_prefix}:sessions"
+            "sessions": RedisStore(
+                sessions_redis,
+                namespace=f"{settings.redis.key_prefix}:sessions",
+                handle_client_shutdown=True,
             )
         }
+        # Outside the sessions: a session store that fails as the answer starts gets a 503 page.
+        app_config.middleware.append(RedisOutageMiddleware)
         app_config.middleware.append(
             IssuedSessionConfig(
                 key="em_session",
@@ -197,6 +212,7 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.exception_handlers.update(
             {TooLarge: refused_input_handler, FormRefused: refused_input_handler}
         )
+        app_config.exception_handlers.update(REDIS_EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.lifespan.extend([database, search_and_queue])
         app_config.after_response = after_write
         app_config.openapi_config = OpenAPIConfig(
