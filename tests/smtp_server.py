@@ -89,16 +89,23 @@ class SmtpServer:
         self.handler = Handler()
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.stopped = False
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        """Start (or start again after stop(): a new controller on the same port, since
+        aiosmtpd's closes its event loop when stopped)."""
+        if self.stopped:
+            self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.controller.start()
+        self.stopped = False
 
     def stop(self) -> None:
         self.controller.stop()
+        self.stopped = True
 
     def clear(self) -> None:
         with self.handler.lock:
