@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from piccolo.engine import engine_finder
 
 from app.accounts.tables import AuditEvent, Invitation, Membership, User
+from app.core.email_lookup import same_email
 from app.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from app.core.signing import BadLink, BadSignature, sign, unsign
 from app.core.validation import email_problem
@@ -30,7 +31,8 @@ from app.organisations.tables import Organisation
 
 HASHER = PasswordHasher()
 # Verified against when the address is unknown, so that both answers take as long.
-_DUMMY_HASH = HASHER.hash(secrets.token_hex(16))
+_DUMMY_PASSWORD = secrets.token_hex(16)
+_DUMMY_HASH = HASHER.hash(_DUMMY_PASSWORD)
 MIN_PASSWORD = 12
 MAX_PASSWORD = 200
 LOCK_AFTER = 5
@@ -104,7 +106,14 @@ async def audit(
 
 
 async def by_email(email: str) -> User | None:
-    return await User.objects().where(User.email.ilike(email.replace("%", r"\%"))).first()
+    """The user of this exact address, whatever its case (no pattern: `_` and `%` are
+    characters like any other); served by the unique index on lower(email)."""
+    return await User.objects().where(same_email(User.email, email)).first()
+
+
+def _same_work(password: str | None) -> None:
+    """Hash as a new account would, on branches that make none: no timing tells them apart."""
+    HASHER.hash(password or _DUMMY_PASSWORD)
 
 
 async def create_user(email: str, password: str, name: str, now: datetime) -> User:
@@ -128,6 +137,7 @@ async def sign_up(
     email = normalised_email(email)
     check_password(password, email)
     if await by_email(email) is not None:
+        _same_work(password)  # the new-account branch hashes: so does this one
         return None
     db = engine_finder()
     assert db is not None
@@ -172,6 +182,11 @@ def _unsign(secret: str, purpose: str, token: str, now: datetime) -> dict[str, A
         raise BadLink(str(exc)) from exc
 
 
+def _verify_dummy(password: str) -> None:
+    with contextlib.suppress(VerificationError):
+        HASHER.verify(_DUMMY_HASH, password)
+
+
 def _lock_for(failures: int) -> timedelta:
     """1 minute after the 5th failure, then doubling, at most an hour."""
     if failures < LOCK_AFTER:
@@ -185,14 +200,17 @@ async def authenticate(email: str, password: str, now: datetime) -> User:
     try:
         email = normalised_email(email)
     except InvalidInput:
+        _verify_dummy(password)
         raise refused from None
     user = await by_email(email)
     if user is None:
-        with contextlib.suppress(VerificationError):
-            HASHER.verify(_DUMMY_HASH, password)
+        _verify_dummy(password)
         raise refused
     locked: Any = user.locked_until
     if locked is not None and locked > now:
+        # Verified all the same (and the answer ignored): a lock answers no faster.
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            HASHER.verify(user.password_hash, password)
         raise refused
     try:
         HASHER.verify(user.password_hash, password)
@@ -320,6 +338,8 @@ async def accept_invitation(token: str, password: str | None, name: str, now: da
                 raise InvalidInput([FieldError("password", "required to create the account")])
             user = await create_user(invitation.email, password, name, now)
             await User.update({User.email_verified_at: now}).where(User.id == user.id)
+        else:
+            _same_work(password)
         await Membership.insert(
             Membership(user=user.id, organisation=invitation.organisation.id, role="member")
         ).on_conflict(action="DO NOTHING")

@@ -14,6 +14,7 @@ from app.alerts import schemas
 from app.alerts.schemas import Frequency
 from app.alerts.tables import Alert
 from app.config import Settings
+from app.core.email_lookup import same_email
 from app.core.errors import DomainError, InvalidInput, NotFound
 from app.core.signing import BadLink, BadSignature, sign, unsign
 from app.core.validation import email_problem
@@ -105,9 +106,11 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
     email = _normalised_email(data.email)
     await to_query(offer_search(data.search))  # the same checks as the search API
     search = msgspec.to_builtins(data.search)
-    await Alert.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", f"alert:{email}")
+    await Alert.raw(
+        "SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", f"alert:{email.lower()}"
+    )
     existing = await Alert.objects().where(
-        (Alert.email == email) & (Alert.frequency == data.frequency.value)
+        same_email(Alert.email, email) & (Alert.frequency == data.frequency.value)
     )
     for row in existing:
         if msgspec.to_builtins(saved_search(row)) == search:
@@ -256,11 +259,13 @@ def email_of(token: str, settings: Settings, now: datetime) -> str:
 
 
 async def alerts_of(email: str) -> list[Alert]:
-    return await Alert.objects().where(Alert.email == email).order_by(Alert.id)
+    return await Alert.objects().where(same_email(Alert.email, email)).order_by(Alert.id)
 
 
 async def _owned(alert_id: int, email: str) -> Alert:
-    row = await Alert.objects().where((Alert.id == alert_id) & (Alert.email == email)).first()
+    row = (
+        await Alert.objects().where((Alert.id == alert_id) & same_email(Alert.email, email)).first()
+    )
     if row is None:
         raise NotFound(f"No alert {alert_id} for this address")
     return row

@@ -156,8 +156,11 @@ async def list_page(
     kind: OrganisationKind | None = None,
     massif: list[Massif] | None = None,
     verified: bool | None = None,
+    include_pending: bool = False,
 ) -> Page[schemas.Organisation]:
-    where = []
+    """Organisations by name; those pending verification only for staff (`include_pending`):
+    to anyone else they do not exist, so `verified=False` finds none."""
+    where = [] if include_pending else [Organisation.verified.eq(True)]
     if kind is not None:
         where.append(Organisation.kind == kind.value)
     if massif:
@@ -178,7 +181,11 @@ async def get_public(slug: str, kind: OrganisationKind) -> Organisation:
     /ecoles/ (the other kind is not found there)."""
     row = (
         await Organisation.objects(Organisation.place)
-        .where((Organisation.slug == slug) & (Organisation.kind == kind.value))
+        .where(
+            (Organisation.slug == slug)
+            & (Organisation.kind == kind.value)
+            & Organisation.verified.eq(True)  # a pending sign-up has no public page
+        )
         .first()
     )
     if row is None:

@@ -28,13 +28,16 @@ async def test_round_trip(client: AsyncClient) -> None:
     assert org["slug"] == "ecole-de-ski-de-meribel"
     assert org["place"]["massif"] == "alpes-nord"
     assert org["verified"] is False
-    assert (await client.get(f"/api/organisations/{org['id']}")).json() == org
+    assert (await client.get(f"/api/organisations/{org['id']}", headers=ADMIN)).json() == org
+    # Pending verification: not public.
+    assert (await client.get(f"/api/organisations/{org['id']}")).status_code == 404
 
     twin = await client.post("/api/organisations", json=body, headers=ADMIN)
     assert twin.json()["slug"].startswith("ecole-de-ski-de-meribel-")
 
-    listing = (await client.get("/api/organisations?kind=school&massif=alpes-nord")).json()
-    assert listing["total"] == 2
+    url = "/api/organisations?kind=school&massif=alpes-nord"
+    assert (await client.get(url, headers=ADMIN)).json()["total"] == 2
+    assert (await client.get(url)).json()["total"] == 0
     assert (await client.get("/api/organisations?kind=employer")).json()["total"] == 0
 
 
@@ -56,7 +59,7 @@ async def test_invalid(client: AsyncClient, overrides: dict[str, Any], field: st
     response = await client.post("/api/organisations", json=body, headers=ADMIN)
     assert response.status_code == 400, response.text
     assert field in {e["field"] for e in response.json()["errors"]}
-    assert (await client.get("/api/organisations")).json()["total"] == 0
+    assert (await client.get("/api/organisations", headers=ADMIN)).json()["total"] == 0
 
 
 async def test_update_validates_and_keeps_data(client: AsyncClient, employer: Org) -> None:

@@ -484,6 +484,7 @@ async def site_sign_up(w: World, who: Who) -> Call:
         "place": "Val Thorens",
         "name": "Camille",
         "email": f"{name}@chalet.example",
+        "contact_email": "contact@chalet.example",
         "password": PASSWORD,
     }
     return Call("POST", "/inscription", form=form)

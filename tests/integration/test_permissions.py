@@ -214,7 +214,8 @@ async def test_only_staff_verifies(client: AsyncClient) -> None:
     url = f"/api/organisations/{org['id']}"
     refused = await client.patch(url, json={"verified": True}, headers=own)
     assert refused.status_code == 403
-    assert (await client.get(url)).json()["verified"] is False
+    assert (await client.get(url, headers=own)).json()["verified"] is False
+    assert (await client.get(url)).status_code == 404  # not public until verified
     done = await client.patch(url, json={"verified": True}, headers=ADMIN)
     assert done.json()["verified"] is True
 

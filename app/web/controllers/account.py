@@ -318,11 +318,17 @@ async def _organisation(values: dict[str, str]) -> OrganisationCreate:
             {
                 "kind": values.get("kind", ""),
                 "name": values.get("organisation", "").strip(),
-                "contact_email": values.get("email", "").strip(),
+                # The address the organisation chose to publish, never the login one as such.
+                "contact_email": values.get("contact_email", "").strip(),
                 "place": place,
             },
             OrganisationCreate,
         )
     except msgspec.ValidationError as exc:
-        field = "organisation" if "name" in str(exc) else "kind"
+        message = str(exc)
+        field = (
+            "contact_email"
+            if "contact_email" in message
+            else ("organisation" if "name" in message else "kind")
+        )
         raise InvalidInput.one(field, str(exc)) from exc

@@ -40,6 +40,7 @@ async def sign_up(client: AsyncClient, email: str = "rh@chalet.example", **extra
         "place": "Val Thorens",
         "name": "Camille",
         "email": email,
+        "contact_email": email,  # published: its choice here
         "password": PASSWORD,
         **extra,
     }
