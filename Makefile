@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)
 
 RUN := $(UV) run --frozen
 
-.PHONY: help install preflight migrate seed demo run reindex worker browser test lint format bench clean
+.PHONY: help install preflight migrate seed demo run reindex worker browser test lint format bench bench-accounts clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ format: install ## Format the code
 
 bench: install preflight ## Figures and ratios of search, indexing, alerts, expiry (BENCH_ARGS=--quick)
 	@$(RUN) python -m bench.run $(BENCH_ARGS)
+
+bench-accounts: install preflight ## Median time of each account-form branch, side by side
+	@$(RUN) python -m bench.accounts_timing $(BENCH_ARGS)
 
 clean: ## Remove local tools, virtualenv and captured data
 	rm -rf $(TOOLS) .venv var .pytest_cache .mypy_cache .ruff_cache
