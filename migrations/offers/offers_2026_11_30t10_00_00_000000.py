@@ -1,4 +1,5 @@
-"""A site form's one-time creation key on offers; no published offer stays live past its end date."""
+"""A site form's one-time creation key on offers; no published offer stays live past
+its end date."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Varchar
