@@ -15,6 +15,7 @@ The cleaned body replaces the one received, so handlers and schemas see clean te
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlencode
@@ -122,7 +123,12 @@ def clean_json_body(body: bytes) -> bytes:
     except RecursionError as exc:
         raise InvalidInput.one("body", f"nested deeper than {JSON_MAX_DEPTH} levels") from exc
     except msgspec.DecodeError:
-        return body
+        # msgspec refuses a lone surrogate (`"\\ud800"`) without naming the field; Python's
+        # decoder reads it, so the walk below can name it.
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return body
     errors: list[FieldError] = []
     cleaned = _clean_json(data, "", 0, errors)
     if errors:

@@ -213,6 +213,8 @@ async def test_a_lone_surrogate_in_json_is_refused(client: AsyncClient) -> None:
     )
     assert response.status_code == 400
     assert response.headers["content-type"].startswith(PROBLEM)
+    assert response.json()["errors"][0]["field"] == "name"
+    assert "U+D800" in response.json()["errors"][0]["message"]
 
 
 async def test_vertical_tab_form_feed_and_crlf_become_newlines(
