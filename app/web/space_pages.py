@@ -250,14 +250,50 @@ async def change_offer(
     return done("/espace/offres", row.organisation.id, code)
 
 
+async def change_session(
+    person: SignedIn, session_id: int, code: str, act: Callable[[Principal], Awaitable[object]]
+) -> Template | Redirect:
+    """One change of a session through its service: back to the list, or the refusal."""
+    row = await session_of(person, session_id)
+    if row is None:
+        return not_found_page()
+    organisation_id = row.training.organisation.id
+    try:
+        await act(principal(person, organisation_id))
+    except DomainError as error:
+        return problem_page(in_french(error, code))
+    return done("/espace/formations", organisation_id, code)
+
+
+# The states a refusal names (the `found` of a 409), in French, by what was refused.
 STATE_FR = {
-    "draft": "un brouillon",
-    "published": "publiée",
-    "filled": "pourvue",
-    "expired": "expirée",
-    "archived": "archivée",
+    "offer": {
+        "draft": "un brouillon",
+        "published": "publiée",
+        "filled": "pourvue",
+        "expired": "expirée",
+        "archived": "archivée",
+    },
+    "session": {
+        "open": "ouverte aux inscriptions",
+        "full": "complète",
+        "closed": "close aux inscriptions",
+        "cancelled": "annulée",
+        "archived": "terminée",
+    },
 }
-ALREADY = {"publiee": "published", "pourvue": "filled", "archivee": "archived"}
+THIS = {"offer": "Cette offre", "session": "Cette session"}
+# The changes (by their ?fait= code) of sessions; the others are of offers.
+SESSION_CHANGES = {"inscrits", "session-annulee", "inscriptions-closes"}
+# A change refused because it was made already: its code, and the states that say so.
+ALREADY = {
+    "publiee": {"published"},
+    "pourvue": {"filled"},
+    "archivee": {"archived"},
+    "session-annulee": {"cancelled"},
+    "inscriptions-closes": {"open", "full", "closed"},  # open or full: deadline already past
+}
+ALREADY_SAID = {"inscriptions-closes": "Les inscriptions à cette session sont déjà closes."}
 DATES_FR = {
     "end_date": "La date de fin de cette offre est passée : modifiez ses dates avant de la "
     "publier.",
@@ -267,13 +303,22 @@ DATES_FR = {
 
 
 def in_french(error: DomainError, code: str) -> DomainError:
-    """The refusal of an offer change, said in French (the API keeps the English detail)."""
-    if isinstance(error, Conflict) and error.found in STATE_FR:
-        state = STATE_FR[error.found]
-        if ALREADY.get(code) == error.found:
-            return Conflict(f"Cette offre est déjà {state}.", found=error.found)
-        return Conflict(f"Action impossible : cette offre est {state}.", found=error.found)
-    if isinstance(error, InvalidInput) and error.errors and error.errors[0].field in DATES_FR:
+    """The refusal of a change of an offer or a session (`code`: the change's ?fait= code),
+    said in French; the API keeps the English detail."""
+    thing = "session" if code in SESSION_CHANGES else "offer"
+    states = STATE_FR[thing]
+    if isinstance(error, Conflict) and error.found in states:
+        if error.found in ALREADY.get(code, ()):
+            said = ALREADY_SAID.get(code, f"{THIS[thing]} est déjà {states[error.found]}.")
+            return Conflict(said, found=error.found)
+        detail = f"Action impossible : {THIS[thing].lower()} est {states[error.found]}."
+        return Conflict(detail, found=error.found)
+    if (
+        thing == "offer"
+        and isinstance(error, InvalidInput)
+        and error.errors
+        and error.errors[0].field in DATES_FR
+    ):
         french = InvalidInput.one(error.errors[0].field, DATES_FR[error.errors[0].field])
         french.detail = DATES_FR[error.errors[0].field]  # shown without the field's name
         return french

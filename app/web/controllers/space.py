@@ -20,7 +20,7 @@ from app.accounts import users
 from app.core.clock import today
 from app.core.creation import new_key, valid_key
 from app.core.dependencies import AppSettings, CurrentClock
-from app.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.pagination import PageRequest
 from app.core.params import Id
 from app.offers import services as offers
@@ -32,7 +32,9 @@ from app.web.session import current_person, to_sign_in
 from app.web.space_pages import (
     DONE,
     change_offer,
+    change_session,
     done,
+    in_french,
     offer_form,
     offer_of,
     organisation_for,
@@ -397,7 +399,7 @@ class SpacePages(Controller):
                 status_code=400,
             )
         except Conflict as error:  # cancelled or archived meanwhile
-            return problem_page(error)
+            return problem_page(in_french(error, "inscrits"))
         return done("/espace/formations", organisation_id, "inscrits")
 
     @post("/sessions/{session_id:int}/annuler", status_code=303)
@@ -407,15 +409,12 @@ class SpacePages(Controller):
         person = await current_person(request)
         if person is None:
             return to_sign_in(request)
-        session = await session_of(person, session_id)
-        if session is None:
-            return not_found_page()
-        organisation_id = session.training.organisation.id
-        try:
-            await trainings.cancel_session(session_id, principal(person, organisation_id), clock)
-        except DomainError as error:
-            return problem_page(error)
-        return done("/espace/formations", organisation_id, "session-annulee")
+        return await change_session(
+            person,
+            session_id,
+            "session-annulee",
+            lambda caller: trainings.cancel_session(session_id, caller, clock),
+        )
 
     @post("/sessions/{session_id:int}/clore", status_code=303)
     async def close_registrations(
@@ -424,17 +423,12 @@ class SpacePages(Controller):
         person = await current_person(request)
         if person is None:
             return to_sign_in(request)
-        session = await session_of(person, session_id)
-        if session is None:
-            return not_found_page()
-        organisation_id = session.training.organisation.id
-        try:
-            await trainings.close_registrations(
-                session_id, principal(person, organisation_id), clock
-            )
-        except DomainError as error:
-            return problem_page(error)
-        return done("/espace/formations", organisation_id, "inscriptions-closes")
+        return await change_session(
+            person,
+            session_id,
+            "inscriptions-closes",
+            lambda caller: trainings.close_registrations(session_id, caller, clock),
+        )
 
     # --- API tokens ----------------------------------------------------------------------------
 
