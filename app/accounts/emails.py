@@ -37,6 +37,15 @@ async def password_reset(user: User, settings: Settings, now: datetime) -> None:
     await emails.queue("password_reset", user.email, context, now, expires_at=expires_at)
 
 
+async def password_reset_unknown(email: str, settings: Settings, now: datetime) -> None:
+    """To an address someone asked a reset for that has no account: recorded as a reset is,
+    so that no branch of the form does less work than another (RESET_PER_EMAIL keeps it
+    from being used to flood an inbox)."""
+    base = settings.site.base_url
+    context = {"sign_in_url": f"{base}/connexion", "sign_up_url": f"{base}/inscription"}
+    await emails.queue("password_reset_unknown", email, context, now)
+
+
 async def invitation(
     invitation: Invitation,
     token: str,

@@ -289,17 +289,18 @@ def _hash(token: str) -> str:
 async def invite(
     organisation_id: int, email: str, by: SignedIn, now: datetime
 ) -> tuple[Invitation, str]:
-    """An invitation and its token (sent by email, never stored)."""
+    """An invitation and its token (sent by email, never stored); Conflict when the address
+    is already a member's. The same queries and writes whether the address has an account or
+    not: one membership look-up by address, the invitation, its audit line (and its e-mail)."""
     if not by.may_act_for(organisation_id):
         raise NotFound(f"No organisation {organisation_id}")
     email = normalised_email(email)
-    existing = await by_email(email)
-    if existing is not None:
-        member = await Membership.exists().where(
-            (Membership.user == existing.id) & (Membership.organisation == organisation_id)
-        )
-        if member:
-            raise Conflict("email: this person is already a member")
+    accounts = User.select(User.id).where(same_email(User.email, email))
+    member = await Membership.exists().where(
+        Membership.user.is_in(accounts) & (Membership.organisation == organisation_id)
+    )
+    if member:
+        raise Conflict("email: this person is already a member")
     token = secrets.token_urlsafe(24)
     invitation = Invitation(
         organisation=organisation_id,

@@ -87,6 +87,10 @@ KINDS: dict[str, dict[str, Any]] = {
         "space_url": f"{SITE}/espace/offres",
     },
     "password_reset": {"url": f"{SITE}/mot-de-passe/nouveau?token={TOKEN}{TOKEN}"},
+    "password_reset_unknown": {
+        "sign_in_url": f"{SITE}/connexion",
+        "sign_up_url": f"{SITE}/inscription",
+    },
 }
 UNSUBSCRIBING = {"alert_digest"}  # the kinds that carry List-Unsubscribe
 ENCODED_WORD = re.compile(rb"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")

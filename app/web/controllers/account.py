@@ -166,7 +166,8 @@ class AccountPages(Controller):
     async def forgot(
         self, request: Request[Any, Any, Any], settings: AppSettings, clock: CurrentClock
     ) -> Template:
-        """The same answer whether the address has an account or not."""
+        """The same answer and the same work whether the address has an account or not: one
+        e-mail recorded either way (a link, or "no account at this address")."""
         email = (await _form(request)).get("email", "").strip()
         try:
             await _limit(
@@ -176,14 +177,18 @@ class AccountPages(Controller):
                 (RESET_PER_CLIENT, client_of(request)),
                 (RESET_PER_EMAIL, email),
             )
-            user = await users.by_email(users.normalised_email(email))
+            address = users.normalised_email(email)
         except RateLimited as error:
             return problem_page(error)
         except InvalidInput:
             return page("account/forgot.html", status_code=400, sent=False, email=email)
-        if user is not None:
-            async with emails.transaction(request.app.state.queue):
-                await account_emails.password_reset(user, settings, clock.now())
+        now = clock.now()
+        async with emails.transaction(request.app.state.queue):
+            user = await users.by_email(address)
+            if user is None:
+                await account_emails.password_reset_unknown(address, settings, now)
+            else:
+                await account_emails.password_reset(user, settings, now)
         return page("account/forgot.html", sent=True, email=email)
 
     @get("/mot-de-passe/nouveau")

@@ -12,6 +12,7 @@ from typing import Any, Literal
 import pytest
 from argon2 import PasswordHasher
 from httpx import AsyncClient, Response
+from piccolo.conf.apps import Finder
 
 from app.accounts import users
 from app.accounts.tables import Membership, User
@@ -89,14 +90,26 @@ async def test_every_branch_does_the_same_hashing_work(
     }
     assert all(work == {"hash": 1} for work in sign_ups.values()), sign_ups
 
-    def resetting(email: str) -> Callable[[], Awaitable[Response]]:
-        return lambda: post_form(client, "/mot-de-passe-oublie", {"email": email})
+    def resetting(email: str, status: int = 200) -> Callable[[], Awaitable[Response]]:
+        async def reset() -> Response:
+            response = await post_form(client, "/mot-de-passe-oublie", {"email": email})
+            assert response.status_code == status, response.text
+            return response
 
+        return reset
+
+    # Five, the per-client allowance of an hour: none of them is refused for that.
     resets = {
         "known": await work_of(hasher, resetting(EMAIL)),
         "unknown": await work_of(hasher, resetting("personne@chalet.example")),
+        "locked": await work_of(hasher, resetting("verrou@chalet.example")),
+        "not confirmed": await work_of(hasher, resetting("nouveau@chalet.example")),
+        "malformed address": await work_of(hasher, resetting("pas-une-adresse", 400)),
     }
-    assert resets == {"known": {}, "unknown": {}}
+    assert all(work == {} for work in resets.values()), resets  # no branch hashes
+    # Each well-formed one records one e-mail (more in tests/integration/emails/).
+    kinds = ["password_reset", "password_reset_unknown"]
+    assert await EmailOutbox.count().where(EmailOutbox.template.is_in(kinds)) == 4
 
     inviter = await confirmed(clock, "equipe@chalet.example")
     staff = users.SignedIn(
@@ -126,6 +139,53 @@ async def test_every_branch_does_the_same_hashing_work(
         "has an account": await work_of(hasher, lambda: inviting("nouveau@chalet.example")),
     }
     assert invites == {"new address": {}, "has an account": {}}
+
+
+async def row_counts() -> dict[str, int]:
+    """How many rows each table of the app holds."""
+    return {t._meta.tablename: await t.count() for t in Finder().get_table_classes()}
+
+
+async def writes_of(action: Callable[[], Awaitable[Any]]) -> dict[str, int]:
+    """The rows an action added (or removed), table by table."""
+    before = await row_counts()
+    await action()
+    after = await row_counts()
+    return {name: after[name] - before[name] for name in after if after[name] != before[name]}
+
+
+async def test_an_invitation_writes_the_same_rows_whether_the_address_has_an_account_or_not(
+    client: AsyncClient, hasher: CountingHasher, clock: FrozenClock, employer: Org
+) -> None:
+    owner = await confirmed(clock, "patron@chalet.example")
+    await Membership(user=owner.id, organisation=employer.id, role="owner").save()
+    await confirmed(clock)  # an account, member of no organisation
+    assert (await sign_in(client, owner.email)).status_code == 303
+
+    def inviting(email: str, status: int = 303) -> Callable[[], Awaitable[Response]]:
+        async def invite() -> Response:
+            form = {"organisation": str(employer.id), "email": email}
+            response = await post_form(client, "/espace/equipe", form, form_page="/espace")
+            assert response.status_code == status, response.text
+            return response
+
+        return invite
+
+    one_of_each = {"invitation": 1, "audit_event": 1, "email_outbox": 1}
+    invites = {
+        "newcomer": await writes_of(inviting("lou@chalet.example")),
+        "has an account": await writes_of(inviting(EMAIL)),
+        "has an account, other case": await writes_of(inviting(EMAIL.upper())),
+    }
+    assert all(writes == one_of_each for writes in invites.values()), invites
+    templates = await EmailOutbox.select(EmailOutbox.template).where(
+        EmailOutbox.template == "invitation"
+    )
+    assert len(templates) == 3
+
+    # A member is not invited again, in any case of letters; nothing is written.
+    for member in (owner.email, owner.email.upper()):
+        assert await writes_of(inviting(member, 400)) == {}
 
 
 async def test_an_address_is_matched_exactly_whatever_its_case(
