@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from piccolo.engine import engine_finder
 
 from app.accounts.tables import AuditEvent, Invitation, Membership, User
+from app.core.creation import atomic
 from app.core.email_lookup import same_email
 from app.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from app.core.signing import BadLink, BadSignature, sign, unsign
@@ -139,10 +140,10 @@ async def sign_up(
     if await by_email(email) is not None:
         _same_work(password)  # the new-account branch hashes: so does this one
         return None
-    db = engine_finder()
-    assert db is not None
     try:
-        async with db.transaction():
+        # A savepoint inside the caller's transaction (the site's e-mail transaction): a
+        # unique violation undoes this block only, and the caller goes on to the e-mail.
+        async with atomic():
             created = await organisations.create(
                 msgspec.structs.replace(organisation, verified=False), now
             )
