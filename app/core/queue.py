@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
@@ -42,25 +43,26 @@ async def open_queue(redis_url: str, queue_name: str = DEFAULT_QUEUE) -> ArqRedi
     return await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=queue_name)
 
 
-async def request_drain(queue: ArqRedis | None) -> bool:
-    """Ask a worker to drain the outbox now; False when Redis is down (the cron drain covers)."""
+async def _request_once(
+    queue: ArqRedis | None, job: str, job_id: Callable[[ArqRedis], str]
+) -> bool:
+    """Enqueue `job` under its id for this queue (one pending run at a time); False when
+    Redis is down: the work is recorded in the database, and the worker's cron covers it."""
     if queue is None:
         return False
     try:
-        await queue.enqueue_job(DRAIN_JOB, _job_id=drain_job_id(queue))
-    except Exception as exc:  # Redis down: the change is in the outbox, the cron will sync it
-        log.warning("could not enqueue the search sync: %s", exc)
+        await queue.enqueue_job(job, _job_id=job_id(queue))
+    except Exception as exc:  # Redis down: the cron covers
+        log.warning("could not enqueue %s: %s", job, exc)
         return False
     return True
+
+
+async def request_drain(queue: ArqRedis | None) -> bool:
+    """Ask a worker to drain the outbox now; False when Redis is down (the cron drain covers)."""
+    return await _request_once(queue, DRAIN_JOB, drain_job_id)
 
 
 async def request_emails(queue: ArqRedis | None) -> bool:
     """Ask a worker to send the e-mail outbox now; False when Redis is down (the sweep covers)."""
-    if queue is None:
-        return False
-    try:
-        await queue.enqueue_job(EMAILS_JOB, _job_id=emails_job_id(queue))
-    except Exception as exc:  # Redis down: the e-mails are recorded, the sweep will send them
-        log.warning("could not ask for the e-mails to be sent: %s", exc)
-        return False
-    return True
+    return await _request_once(queue, EMAILS_JOB, emails_job_id)
