@@ -44,25 +44,26 @@ async def open_queue(redis_url: str, queue_name: str = DEFAULT_QUEUE) -> ArqRedi
 
 
 async def _request_once(
-    queue: ArqRedis | None, job: str, job_id: Callable[[ArqRedis], str]
+    queue: ArqRedis | None, job: str, job_id: Callable[[ArqRedis], str], what: str
 ) -> bool:
     """Enqueue `job` under its id for this queue (one pending run at a time); False when
-    Redis is down: the work is recorded in the database, and the worker's cron covers it."""
+    Redis is down: the work is recorded in the database, and the worker's cron covers it.
+    `what` says in the log what could not be asked."""
     if queue is None:
         return False
     try:
         await queue.enqueue_job(job, _job_id=job_id(queue))
     except Exception as exc:  # Redis down: the cron covers
-        log.warning("could not enqueue %s: %s", job, exc)
+        log.warning("could not %s: %s", what, exc)
         return False
     return True
 
 
 async def request_drain(queue: ArqRedis | None) -> bool:
     """Ask a worker to drain the outbox now; False when Redis is down (the cron drain covers)."""
-    return await _request_once(queue, DRAIN_JOB, drain_job_id)
+    return await _request_once(queue, DRAIN_JOB, drain_job_id, "enqueue the search sync")
 
 
 async def request_emails(queue: ArqRedis | None) -> bool:
     """Ask a worker to send the e-mail outbox now; False when Redis is down (the sweep covers)."""
-    return await _request_once(queue, EMAILS_JOB, emails_job_id)
+    return await _request_once(queue, EMAILS_JOB, emails_job_id, "ask for the e-mails to be sent")
