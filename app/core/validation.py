@@ -75,19 +75,21 @@ class Checker:
 
 # --- text that XML, e-mail and every page can carry ------------------------------------------
 
-# C0 controls but tab and line feed (a carriage return is fine only before a line feed),
-# the two non-characters U+FFFE/U+FFFF and lone surrogates: XML 1.0 cannot carry them, and
-# nobody types them on purpose.
-_REFUSED = re.compile("[\x00-\x08\x0d\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# The characters XML 1.0 cannot carry: C0 controls but tab, line feed and carriage return,
+# the non-characters U+FFFE/U+FFFF and lone surrogates. Nobody types them on purpose.
+# app/core/xml.py drops them from every output; clean_text() refuses them at the door.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Word's Shift+Enter pastes a vertical tab; a form feed is a page break: both mean a new line.
-_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+# Input refuses a carriage return too, unless before a line feed (CRLF becomes "\n" first).
+_REFUSED = re.compile(f"{NOT_XML.pattern}|\r")
 
 
 def clean_text(value: str) -> str:
     """`value` with CRLF, vertical tab and form feed as "\\n"; ValueError naming the first
     character no text may hold (other C0 controls, a lone CR, U+FFFE/U+FFFF, lone surrogates).
     """
-    value = value.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    value = value.replace("\r\n", "\n").translate(LINE_BREAKS)
     refused = _REFUSED.search(value)
     if refused:
         raise ValueError(
@@ -95,11 +97,3 @@ def clean_text(value: str) -> str:
             f"{refused.start()}: only tab and line breaks are allowed among control characters"
         )
     return value
-
-
-def text_problem(value: str) -> str | None:
-    try:
-        clean_text(value)
-    except ValueError as exc:
-        return str(exc)
-    return None

@@ -7,16 +7,15 @@ any future export serialise with `to_bytes()`, which cleans the whole tree once.
 
 from __future__ import annotations
 
-import re
 from xml.etree import ElementTree as ET
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from app.core.validation import LINE_BREAKS, NOT_XML
 
 
 def xml_text(value: str) -> str:
-    """`value` without the characters XML 1.0 cannot carry (a vertical tab becomes a space)."""
-    value = value.replace("\x0b", " ").replace("\x0c", " ")
-    return _NOT_XML.sub("", value)
+    """`value` without the characters XML 1.0 cannot carry (a vertical tab or a form feed
+    becomes a line break, as clean_text() makes it at the door)."""
+    return NOT_XML.sub("", value.translate(LINE_BREAKS))
 
 
 def clean(element: ET.Element) -> ET.Element:
