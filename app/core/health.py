@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx2
 from arq.connections import ArqRedis
 from litestar import Controller, Response, get
 from litestar.datastructures import State
@@ -13,11 +12,6 @@ from piccolo.engine import engine_finder
 
 from search.client import SearchEngine
 from search.indexes import ALL
-
-# Meilisearch's error codes for a key it refuses (wrong, revoked, expired) or that is absent.
-AUTH_ERRORS = frozenset(
-    {"invalid_api_key", "missing_authorization_header", "invalid_api_key_expired"}
-)
 
 
 async def check_database() -> str | None:
@@ -33,38 +27,9 @@ async def check_database() -> str | None:
 
 async def check_search(engine: SearchEngine) -> str | None:
     """None when Meilisearch accepts this process's key and holds every index the app
-    searches (search/indexes.py ALL, with the deployment's prefix), else the reason.
-
-    An authenticated call per index: Meilisearch's /health answers without a key, so it says
-    "available" to a process whose every search would be refused.
-    """
-    problems = await asyncio.gather(*(_check_index(engine, engine.uid(spec)) for spec in ALL))
-    found = [p for p in problems if p is not None]
-    if not found:
-        return None
-    # A wrong key or an engine that does not answer is the same for every index: say it once.
-    return "; ".join(dict.fromkeys(found))
-
-
-async def _check_index(engine: SearchEngine, uid: str) -> str | None:
-    # The SDK's get_raw_index reads an error answer (a refused key) as an index: ask directly.
-    try:
-        response = await engine.client.http_client.get(f"indexes/{uid}")
-    except httpx2.TransportError:
-        return "does not answer"
-    except Exception as exc:  # any failure means "not ready"; the reason is reported
-        return f"{type(exc).__name__}: {exc}"
-    if response.status_code == 200:
-        return None
-    try:
-        code = str(response.json().get("code", ""))
-    except ValueError:
-        code = ""
-    if code == "index_not_found":
-        return f"index {uid} missing"
-    if code in AUTH_ERRORS or response.status_code in (401, 403):
-        return "invalid API key"
-    return f"HTTP {response.status_code}" + (f" ({code})" if code else "")
+    searches (search/indexes.py ALL, with the deployment's prefix), else the reason
+    (SearchEngine.check_indexes)."""
+    return await engine.check_indexes([engine.uid(spec) for spec in ALL])
 
 
 async def check_redis(queue: ArqRedis | None) -> str | None:
