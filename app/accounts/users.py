@@ -329,11 +329,22 @@ async def invitation_of(token: str, now: datetime) -> Invitation:
 
 
 async def accept_invitation(token: str, password: str | None, name: str, now: datetime) -> User:
-    """Join the organisation; a newcomer sets a password (the email proved the address)."""
+    """Join the organisation; a newcomer sets a password (the email proved the address).
+    BadLink when the invitation is used (a double click's second request included), expired
+    or unknown."""
     invitation = await invitation_of(token, now)
     db = engine_finder()
     assert db is not None
     async with db.transaction():
+        # A double-clicked acceptance: the second waits for the first, then finds it used.
+        still = (
+            await Invitation.select(Invitation.accepted_at)
+            .where(Invitation.id == invitation.id)
+            .lock_rows()
+            .first()
+        )
+        if still is None or still["accepted_at"] is not None:
+            raise BadLink("this invitation is not valid any more")
         user = await by_email(invitation.email)
         if user is None:
             if password is None:

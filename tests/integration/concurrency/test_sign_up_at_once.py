@@ -1,21 +1,25 @@
-"""Sign-ups at once, as two real HTTP requests on two connections to a live uvicorn server,
-each from its own browser session with its own CSRF token: a double-clicked sign-up makes one
-account and the e-mails of one sign-up plus an "account exists"; two organisations of one
-name get distinct slugs. Never a 500."""
+"""Accounts made at once, as two real HTTP requests on two connections to a live uvicorn
+server, each from its own browser session with its own CSRF token: a double-clicked sign-up
+makes one account and the e-mails of one sign-up plus an "account exists"; two organisations
+of one name get distinct slugs; a double-clicked invitation acceptance joins once. Never a
+500."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 from httpx import AsyncClient
 
-from app.accounts.tables import Membership, User
+from app.accounts import users
+from app.accounts.tables import AuditEvent, Membership, User
 from app.emails.tables import EmailOutbox
 from app.organisations.tables import Organisation
+from tests.integration.conftest import Org
 from tests.integration.web.conftest import parse, texts
 from tests.integration.web.test_accounts import PASSWORD
 
@@ -27,11 +31,14 @@ class Visitor:
         self.http = http
         self.token = ""
 
-    async def open_form(self) -> None:
-        form = await self.http.get("/inscription")
+    async def open_form(self, path: str = "/inscription") -> None:
+        form = await self.http.get(path)
         assert form.status_code == 200, form.text
         [token] = parse(form.text).cssselect('input[name="_csrf_token"]')[:1]
         self.token = str(token.get("value"))
+
+    def post(self, path: str, data: dict[str, str]) -> httpx.Request:
+        return self.http.build_request("POST", path, data={**data, "_csrf_token": self.token})
 
     def sign_up(self, email: str, organisation: str) -> httpx.Request:
         data = {
@@ -42,9 +49,8 @@ class Visitor:
             "email": email,
             "contact_email": email,
             "password": PASSWORD,
-            "_csrf_token": self.token,
         }
-        return self.http.build_request("POST", "/inscription", data=data)
+        return self.post("/inscription", data)
 
 
 @pytest.fixture
@@ -120,3 +126,28 @@ async def test_two_organisations_of_one_name_at_once(
         ("account_verify", "rh@hotel-a.example"),
         ("account_verify", "rh@hotel-b.example"),
     ]
+
+
+async def test_a_double_clicked_invitation_acceptance_joins_once(
+    client: AsyncClient, employer: Org, visitors: tuple[Visitor, Visitor]
+) -> None:
+    now = datetime.now(UTC)  # the live server's clock is the real one
+    owner = await users.create_user("patron@chalet.example", PASSWORD, "Dominique", now)
+    by = users.SignedIn(owner.id, owner.email, "Dominique", False, (employer.id,))
+    _, token = await users.invite(employer.id, "sam@chalet.example", by, now)
+    first, second = visitors
+    for visitor in visitors:
+        await visitor.open_form(f"/invitation?token={token}")
+    data = {"name": "Sam", "password": PASSWORD}
+    answers = await at_once(
+        (first, first.post(f"/invitation?token={token}", data)),
+        (second, second.post(f"/invitation?token={token}", data)),
+    )
+    # One joins; the other waited for it and found the invitation used (as a later click).
+    assert sorted(a.status_code for a in answers) == [303, 400], [a.text for a in answers]
+    [refused] = [a for a in answers if a.status_code == 400]
+    assert texts(parse(refused.text), "h1") == ["Lien invalide ou expiré"]
+    assert await User.count().where(User.email == "sam@chalet.example") == 1
+    assert await Membership.count().where(Membership.organisation == employer.id) == 1
+    joins = await AuditEvent.count().where(AuditEvent.action == "join")
+    assert joins == 1
