@@ -25,14 +25,13 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, Scope, Send
 
 from app.core.errors import DomainError, FieldError, InvalidInput, NotFound
+from app.core.paths import WRITE_METHODS, is_api_path
 from app.core.validation import clean_text
 
-API_PREFIX = "/api/"
 API_MAX_BYTES = 1024 * 1024
 FORM_MAX_BYTES = 64 * 1024
 FORM_MAX_FIELDS = 200
 JSON_MAX_DEPTH = 32
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -44,10 +43,6 @@ class TooLarge(DomainError):
 
 class FormRefused(InvalidInput):
     """A site form holds text no field may hold; the site answers a French page."""
-
-
-def _is_api(path: str) -> bool:
-    return path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
 
 
 def _decoded(raw: bytes, *, plus: bool) -> str:
@@ -220,8 +215,8 @@ class InputLimits:
             await self.app(scope, receive, send)
             return
         check_target(scope)
-        if scope["method"] in BODY_METHODS:
-            api = _is_api(scope["path"])
+        if scope["method"] in WRITE_METHODS:
+            api = is_api_path(scope["path"])
             limit, what = (API_MAX_BYTES, "the body") if api else (FORM_MAX_BYTES, "the form")
             body = await _read_body(scope, receive, limit, what)
             media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()

@@ -27,6 +27,7 @@ from app.core.dependencies import DEPENDENCIES
 from app.core.errors import EXCEPTION_HANDLERS
 from app.core.health import HealthController
 from app.core.limits import FormRefused, InputLimits, TooLarge
+from app.core.paths import WRITE_METHODS
 from app.core.queue import open_queue, request_drain
 from app.core.reference import VocabularyController
 from app.core.security import security_headers
@@ -103,8 +104,6 @@ def open_search(settings: Settings) -> SearchEngine:
 
 # Seconds the session store waits for Redis to connect or answer.
 REDIS_TIMEOUT_SECONDS = 2
-
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 async def after_write(request: Request[Any, Any, Any]) -> None:

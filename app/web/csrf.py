@@ -20,19 +20,16 @@ from typing import Any
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Receive, Scope, Send
 
+from app.core.paths import API_PATHS
 from app.web.session import NOT_ACCOUNT_PAGES
 
-API_PATHS = r"^/api(?:/|$)"
 _PUBLIC_READ = re.compile(NOT_ACCOUNT_PAGES)
 
 
 class SiteCSRFMiddleware(CSRFMiddleware):
     """Checks every write of the site; hands out tokens on the account pages only."""
-
-    def __init__(self, app: ASGIApp, config: CSRFConfig) -> None:
-        super().__init__(app, config)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope.get("method")
@@ -52,6 +49,10 @@ def csrf_middleware(secret: str, secure: bool) -> DefineMiddleware:
         exclude=[API_PATHS],
     )
     return DefineMiddleware(SiteCSRFMiddleware, config=config)
+
+
+# The reason of every form reached from an e-mailed link carrying a signed token.
+SIGNED_LINK = "the signed token of its e-mailed link is its only authority; no cookie counts"
 
 
 def public_form(reason: str) -> dict[str, Any]:

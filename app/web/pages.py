@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from app.core.errors import DomainError, FieldError, Unavailable, domain_error_handler
 from app.core.limits import TooLarge
+from app.core.paths import is_api_path
 
 PUBLIC_CACHE = CacheControlHeader(public=True, max_age=300)
 
@@ -74,7 +75,7 @@ def _refusal(problem: FieldError) -> str:
 def refused_input_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     """Input refused at the door (app.core.limits): problem details for the API, a French
     page naming each field for the site."""
-    if request.url.path.startswith("/api"):
+    if is_api_path(request.url.path):
         return domain_error_handler(request, exc)
     if isinstance(exc, TooLarge):
         return uncached(page("message.html", status_code=413, kind="too-large", detail=None))

@@ -17,7 +17,6 @@ Public pages keep no session and rate limits let requests through when Redis is 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from litestar import Litestar, Request, Response
@@ -29,11 +28,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.core.errors import problem_response
-from app.web.session import ACCOUNT_PREFIXES
+from app.core.paths import is_api_path
+from app.web.session import ACCOUNT_PAGES
 
 log = logging.getLogger(__name__)
 
-ACCOUNT_PAGES = re.compile(rf"^/(?:{'|'.join(ACCOUNT_PREFIXES)})(?:/|$)")
 PROBE_KEY = "probe"  # never written: its EXISTS only proves the store answers
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
@@ -59,7 +58,7 @@ def redis_down_response(request: Request[Any, Any, Any]) -> Response[Any]:
         "Retry-After": str(RETRY_AFTER_SECONDS),
         CacheControlHeader.HEADER_NAME: "no-store",
     }
-    if request.url.path.startswith("/api/") or request.url.path == "/api":
+    if is_api_path(request.url.path):
         return problem_response(
             request,
             status=503,

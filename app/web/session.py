@@ -3,6 +3,7 @@ fingerprint of their password, so that changing the password signs every session
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -23,7 +24,9 @@ ACCOUNT_PREFIXES = (
     "invitation",
     "moderation",
 )
-NOT_ACCOUNT_PAGES = rf"^/(?!(?:{'|'.join(ACCOUNT_PREFIXES)})(?:/|$))"
+_PREFIXES = "|".join(ACCOUNT_PREFIXES)
+ACCOUNT_PAGES = re.compile(rf"^/(?:{_PREFIXES})(?:/|$)")
+NOT_ACCOUNT_PAGES = rf"^/(?!(?:{_PREFIXES})(?:/|$))"  # a string: Litestar's `exclude` takes it
 
 
 def _session(request: Request[Any, Any, Any]) -> dict[str, Any]:

@@ -13,12 +13,10 @@ from app.alerts.schemas import AlertUpdate, Frequency
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput
 from app.core.params import Id
-from app.web.csrf import public_form
+from app.web.csrf import SIGNED_LINK, public_form
 from app.web.pages import page, problem_page
 
 Token = Annotated[str, QueryParameter(min_length=10, max_length=2000)]
-# No cookie grants anything here: the signed token of the link is the only authority.
-SIGNED_LINK = "authorised by the signed token of its e-mailed link, not by a cookie"
 ONE_CLICK = "RFC 8058 one-click unsubscribe: mail clients POST it without cookies"
 
 

@@ -14,7 +14,7 @@ from app.core.errors import DomainError, NotFound
 from app.core.params import Slug
 from app.notices import services as notices
 from app.offers import services as offers
-from app.web.csrf import public_form
+from app.web.csrf import SIGNED_LINK, public_form
 from app.web.jsonld import job_posting, script_json
 from app.web.pages import page, problem_page
 
@@ -29,11 +29,7 @@ class OfferLinkPages(Controller):
     async def renew_page(self, token: Token) -> Template:
         return page("offers/renew.html", token=token)
 
-    @post(
-        "/prolonger",
-        status_code=200,
-        opt=public_form("authorised by the signed token of its e-mailed link, not by a cookie"),
-    )
+    @post("/prolonger", status_code=200, opt=public_form(SIGNED_LINK))
     async def renew(self, token: Token, settings: AppSettings, clock: CurrentClock) -> Template:
         try:
             offer = await notices.renew_by_link(token, settings, clock.now())

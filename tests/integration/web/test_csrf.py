@@ -20,11 +20,11 @@ from litestar.routes import HTTPRoute
 
 from app.config import get_settings
 from app.core.clock import FrozenClock
+from app.web.csrf import SIGNED_LINK
 from tests.conftest import NOW
 from tests.integration.conftest import close_clients
 
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SIGNED_LINK = "the signed token of an e-mailed link is its only authority; no cookie counts"
 # Forms that must work without a session, so without a CSRF token; and why.
 NO_TOKEN: dict[str, str] = {
     "POST /offres/alerte": (

@@ -20,7 +20,7 @@ from app.accounts import users
 from app.accounts.tables import User
 from app.config import Settings, get_settings
 from app.core.clock import FrozenClock
-from app.web.redis_outage import ACCOUNT_PAGES
+from app.web.session import ACCOUNT_PAGES
 from search.client import SearchEngine
 from search.sync import drain_outbox
 from tests.integration.conftest import Org, close_clients, make_offer
