@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any
 
 from arq import Retry
@@ -44,9 +43,10 @@ class AlertMail:
                     {"offers": digest.offers, "urls": digest.urls, "frequency": digest.frequency},
                     to=digest.email,
                     headers=unsubscribe_headers(digest.urls["unsubscribe"]),
+                    message_id=digest.message_id,  # a re-send carries the same Message-ID
                 )
-                try:  # a re-send of this email carries the same Message-ID
-                    return await connection.send(replace(email, message_id=digest.message_id))
+                try:
+                    return await connection.send(email)
                 except SmtpUnreachable as exc:
                     raise digests.MailServerDown(str(exc)) from exc
                 except PermanentMailError as exc:

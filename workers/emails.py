@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
 from app.emails import services as emails
@@ -14,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def sender(ctx: dict[str, Any]) -> emails.Send:
     async def send(mail: emails.Outgoing) -> str:
-        email = replace(render(mail.template, mail.context, to=mail.to), message_id=mail.message_id)
+        email = render(mail.template, mail.context, to=mail.to, message_id=mail.message_id)
         try:
             message_id: str = await ctx["mailer"].send(email)
         except TemporaryMailError as exc:

@@ -70,9 +70,14 @@ class Email:
 
 
 def render(
-    name: str, context: Mapping[str, Any], to: str, headers: Mapping[str, str] | None = None
+    name: str,
+    context: Mapping[str, Any],
+    to: str,
+    headers: Mapping[str, str] | None = None,
+    message_id: str | None = None,
 ) -> Email:
-    """The email `name` rendered for `to`; a missing context value is an error, not a blank."""
+    """The email `name` rendered for `to`; a missing context value is an error, not a blank.
+    `message_id` when a re-send must carry the same Message-ID (else the sender picks one)."""
     values = {"to": to, **context}
     subject = _environment.get_template(f"email/{name}/subject.txt").render(values)
     return Email(
@@ -81,6 +86,7 @@ def render(
         text=_environment.get_template(f"email/{name}/body.txt").render(values),
         html=_environment.get_template(f"email/{name}/body.html").render(values),
         headers=dict(headers or {}),
+        message_id=message_id,
     )
 
 
