@@ -38,12 +38,12 @@ from pathlib import Path
 from random import Random
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
 from app.alerts.schemas import SavedSearch
+from app.core.clock import FRANCE
 from app.core.text import slugify
 from app.core.vocabulary import Contract, Experience, Housing, Massif, OfferStatus, Season
 
@@ -60,7 +60,6 @@ CHUNK = 10_000
 OFFER_LIFETIME = timedelta(days=60)
 SMIC_HOUR = 11.88
 SMIC_MONTH = 1802.0
-PARIS = ZoneInfo("Europe/Paris")
 ALERT_HOUR = clock_time(7, 0)
 
 T = TypeVar("T")
@@ -1008,23 +1007,23 @@ def next_run(frequency: str, now: datetime) -> datetime:
     """As app.alerts.services.next_run (without importing tables): 07:00 in France."""
     if frequency == "instant":
         return now
-    local = now.astimezone(PARIS)
+    local = now.astimezone(FRANCE)
     day = local.date() + timedelta(days=1)
     if frequency == "weekly":
         day = local.date() + timedelta(days=7 - local.weekday())
-    return datetime.combine(day, ALERT_HOUR, tzinfo=PARIS)
+    return datetime.combine(day, ALERT_HOUR, tzinfo=FRANCE)
 
 
 def last_scheduled_run(frequency: str, now: datetime) -> datetime:
     """The latest 07:00 (daily) or Monday 07:00 (weekly) in France at or before now."""
-    local = now.astimezone(PARIS)
+    local = now.astimezone(FRANCE)
     day = local.date()
     if frequency == "weekly":
         day -= timedelta(days=local.weekday())
-    run = datetime.combine(day, ALERT_HOUR, tzinfo=PARIS)
+    run = datetime.combine(day, ALERT_HOUR, tzinfo=FRANCE)
     if run > now:
         run = datetime.combine(
-            day - timedelta(days=7 if frequency == "weekly" else 1), ALERT_HOUR, tzinfo=PARIS
+            day - timedelta(days=7 if frequency == "weekly" else 1), ALERT_HOUR, tzinfo=FRANCE
         )
     return run
 

@@ -10,14 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from app.core.clock import FRANCE
 from app.core.vocabulary import OfferStatus, SessionStatus
 from app.offers.tables import Offer
+from app.organisations.tables import IS_PUBLIC_SQL
 from app.trades.tables import Trade, TradeTitle
 from app.trainings.tables import TrainingSession
 
-PARIS = ZoneInfo("Europe/Paris")
 # Monthly equivalents, so "at least 2 000 € a month" compares hourly, monthly and yearly pay.
 HOURS_PER_MONTH = 151.67
 TITLES_PER_TRADE = 40
@@ -32,7 +32,7 @@ def timestamp(day: date | datetime | None) -> int | None:
         return None
     if isinstance(day, datetime):
         return int(day.timestamp())
-    return int(datetime.combine(day, time(0), tzinfo=PARIS).timestamp())
+    return int(datetime.combine(day, time(0), tzinfo=FRANCE).timestamp())
 
 
 def monthly(amount: Any, period: str | None) -> float | None:
@@ -64,12 +64,12 @@ def _place_fields(row: Row) -> dict[str, Any]:
 
 
 def offer_is_public(row: Row, now: datetime) -> bool:
-    """Published, not expired, and its organisation verified by staff."""
+    """Published, not expired, and its organisation public (verified by staff)."""
     return (
         row["status"] == OfferStatus.PUBLISHED
         and row["expires_at"] is not None
         and row["expires_at"] > now
-        and bool(row["verified"])
+        and bool(row["organisation_public"])
     )
 
 
@@ -114,7 +114,8 @@ def offer_document(row: Row, trade_titles: Sequence[str]) -> dict[str, Any]:
 
 
 def session_is_public(row: Row) -> bool:
-    return row["status"] in PUBLIC_SESSION_STATUSES
+    """Open or full, and its school public (verified by staff)."""
+    return row["status"] in PUBLIC_SESSION_STATUSES and bool(row["organisation_public"])
 
 
 def session_document(row: Row, trade_labels: dict[str, str]) -> dict[str, Any]:
@@ -159,13 +160,15 @@ PLACE_COLUMNS = (
     "p.slug AS place_slug, p.name AS place_name, p.commune, p.departement_code, p.massif, "
     "p.latitude, p.longitude"
 )
+# Whether the organisation `g` is public, by the rule of app/organisations/tables.py.
+ORGANISATION_PUBLIC = f"{IS_PUBLIC_SQL.format('g')} AS organisation_public"
 OFFER_ROWS = (
     "SELECT o.id, o.slug, o.title, o.description, o.seasons, o.contract, o.housing, o.meals, "
     "o.languages, o.driving_licence, o.experience, o.positions, o.hours_per_week, "
     "o.start_date, o.end_date, o.pay_min, o.pay_max, o.pay_period, o.status, "
     "o.published_at, o.expires_at, g.id AS organisation_id, g.slug AS organisation_slug, "
-    "g.name AS organisation_name, g.verified, t.id AS trade_id, t.code AS trade_code, "
-    f"t.label AS trade_rome_label, t.mountain_label, {PLACE_COLUMNS} "
+    f"g.name AS organisation_name, {ORGANISATION_PUBLIC}, t.id AS trade_id, "
+    f"t.code AS trade_code, t.label AS trade_rome_label, t.mountain_label, {PLACE_COLUMNS} "
     "FROM offer o JOIN organisation g ON g.id = o.organisation "
     "JOIN trade t ON t.id = o.trade JOIN place p ON p.id = o.place "
     "WHERE o.id = ANY({})"
@@ -208,7 +211,7 @@ SESSION_ROWS = (
     "tr.title AS training_title, tr.description, tr.certification_code, "
     "tr.certification_title, tr.modality, tr.duration_hours, tr.funding, tr.price_incl_vat, "
     "tr.trade_codes, g.id AS organisation_id, g.slug AS organisation_slug, "
-    f"g.name AS organisation_name, {PLACE_COLUMNS} "
+    f"g.name AS organisation_name, {ORGANISATION_PUBLIC}, {PLACE_COLUMNS} "
     "FROM training_session s JOIN training tr ON tr.id = s.training "
     "JOIN organisation g ON g.id = tr.organisation JOIN place p ON p.id = s.place "
     "WHERE s.id = ANY({})"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from arq.connections import ArqRedis
@@ -14,14 +13,13 @@ from app.alerts import schemas
 from app.alerts.schemas import Frequency
 from app.alerts.tables import Alert
 from app.config import Settings
-from app.core.email_lookup import same_email
-from app.core.errors import DomainError, InvalidInput, NotFound
+from app.core.clock import FRANCE
+from app.core.email_lookup import normalised_email, same_email
+from app.core.errors import DomainError, NotFound
 from app.core.signing import BadLink, BadSignature, sign, unsign
-from app.core.validation import email_problem
 from app.emails import services as emails
 from app.offers.search import OfferSearch, to_query
 
-PARIS = ZoneInfo("Europe/Paris")
 SEND_HOUR = time(7, 0)
 CONFIRM_LIFETIME = timedelta(days=7)
 MANAGE_LIFETIME = timedelta(days=90)
@@ -80,20 +78,11 @@ def next_run(frequency: Frequency, now: datetime) -> datetime:
     """Instant: now; daily: the next 07:00 in France; weekly: the next Monday at 07:00."""
     if frequency == Frequency.INSTANT:
         return now
-    local = now.astimezone(PARIS)
+    local = now.astimezone(FRANCE)
     day = local.date() + timedelta(days=1)
     if frequency == Frequency.WEEKLY:
         day = local.date() + timedelta(days=7 - local.weekday())
-    return datetime.combine(day, SEND_HOUR, tzinfo=PARIS)
-
-
-def _normalised_email(email: str) -> str:
-    email = email.strip()
-    problem = email_problem(email)
-    if problem:
-        raise InvalidInput.one("email", problem)
-    local, _, domain = email.partition("@")
-    return f"{local}@{domain.lower()}"
+    return datetime.combine(day, SEND_HOUR, tzinfo=FRANCE)
 
 
 async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
@@ -103,7 +92,7 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
     Call inside a transaction: the same address's subscriptions are taken one at a time (a
     lock until it ends), so the same alert asked twice at once is one alert.
     """
-    email = _normalised_email(data.email)
+    email = normalised_email(data.email)
     await to_query(offer_search(data.search))  # the same checks as the search API
     search = msgspec.to_builtins(data.search)
     await Alert.raw(
@@ -137,17 +126,13 @@ async def subscribe_and_confirm(
     The alert, its confirmation count and the e-mail commit together (or not at all): a
     later "sent moments ago" (TooSoon) always means the e-mail is recorded.
     """
+    from app.alerts import emails as alert_emails  # its context needs links() from here
+
     async with emails.transaction(jobs):
         row = await subscribe(data, now)
         if not is_confirmed(row):
             await mark_confirmation_sent(row.id, now)
-            await emails.queue(
-                "alert_confirm",
-                row.email,
-                {"urls": links(row, settings, now), "frequency": row.frequency},
-                now,
-                expires_at=now + CONFIRM_LIFETIME,
-            )
+            await alert_emails.alert_confirm(row, settings, now)
     return row
 
 

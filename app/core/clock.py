@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 import msgspec
+
+# Where the offers, trainings and their readers are: calendar days are French days.
+FRANCE = ZoneInfo("Europe/Paris")
 
 
 @runtime_checkable
@@ -38,13 +42,17 @@ class FrozenClock:
         self._now += delta
 
 
+def day_in_france(moment: datetime) -> date:
+    """The calendar day in France at this (timezone-aware) moment."""
+    return moment.astimezone(FRANCE).date()
+
+
 def today(clock: Clock) -> date:
     """The calendar day in France, where the offers are."""
-    from zoneinfo import ZoneInfo
-
-    return clock.now().astimezone(ZoneInfo("Europe/Paris")).date()
+    return day_in_france(clock.now())
 
 
+AWARE_EXAMPLE = "2026-12-31T12:00:00+01:00"  # the form shown in the API docs and its 400s
 # Every date-time the API reads: with a UTC offset or Z, never a bare local time (which
 # would be read as UTC, an hour or two off French time). A bare one is refused with a 400
 # naming the field and showing the expected form.
@@ -52,7 +60,7 @@ AwareDateTime = Annotated[
     datetime,
     msgspec.Meta(
         tz=True,
-        description="A date-time with a UTC offset or Z, e.g. 2026-12-31T12:00:00+01:00",
-        examples=["2026-12-31T12:00:00+01:00"],
+        description=f"A date-time with a UTC offset or Z, e.g. {AWARE_EXAMPLE}",
+        examples=[AWARE_EXAMPLE],
     ),
 ]

@@ -11,6 +11,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from app.core.clock import AWARE_EXAMPLE
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -149,7 +151,7 @@ def validation_error_handler(
         if isinstance(item, dict):
             message = str(item.get("message", "invalid value"))
             if "with a timezone component" in message:  # AwareDateTime: say the expected form
-                message += " (a UTC offset or Z, e.g. 2026-12-31T12:00:00+01:00)"
+                message += f" (a UTC offset or Z, e.g. {AWARE_EXAMPLE})"
             key = item.get("key")
             errors.append(FieldError(_field_of(str(key) if key else None, message), message))
     if not errors:

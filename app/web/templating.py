@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from app.core.catalogue import catalogue, label
+from app.core.clock import day_in_france
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
-PARIS = ZoneInfo("Europe/Paris")
 MONTHS = [
     "janvier",
     "février",
@@ -37,7 +36,7 @@ def date_fr(value: date | datetime | None, long: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(PARIS).date()
+        value = day_in_france(value)
     if long:
         day = "1er" if value.day == 1 else str(value.day)
         return f"{day} {MONTHS[value.month - 1]} {value.year}"

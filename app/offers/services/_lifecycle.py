@@ -13,14 +13,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.core.auth import Principal
+from app.core.clock import day_in_france
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.vocabulary import OfferStatus
-from app.offers.services._rows import day_in_france, end_of_offer, get
+from app.offers.services._rows import end_of_offer, get
 from app.offers.tables import Offer
 from app.outbox.services import Entity, Operation, record
 
 MAX_LIFETIME = timedelta(days=365)
-EXPECTED_FORM = "2026-12-31T12:00:00+01:00"
 S = OfferStatus
 
 
@@ -45,15 +45,12 @@ def expiry(
     requested: datetime | None, now: datetime, lifetime_days: int, end_date: date | None
 ) -> datetime:
     """The new expiry: the one asked for, or the configured lifetime from now; never past the
-    end of the offer's end date (so an offer never stays live after its work is over)."""
+    end of the offer's end date (so an offer never stays live after its work is over).
+    `requested` is timezone-aware: the API reads it as an AwareDateTime (400 without offset)."""
     last = end_of_offer(end_date)
     if requested is None:
         default = now + timedelta(days=lifetime_days)
         return default if last is None else min(default, last)
-    if requested.tzinfo is None:
-        raise InvalidInput.one(
-            "expires_at", f"needs a UTC offset or Z, e.g. {EXPECTED_FORM} (French winter time)"
-        )
     if requested <= now:
         raise InvalidInput.one("expires_at", "must be in the future")
     if requested > now + MAX_LIFETIME:

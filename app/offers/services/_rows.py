@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
 from app.core.auth import Principal
+from app.core.clock import FRANCE
 from app.core.creation import broke, insert_with_slug
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.text import random_suffix, slugify
@@ -34,11 +34,6 @@ from app.places import services as places
 from app.trades import services as trades
 
 RELATED = (Offer.organisation, Offer.trade, Offer.place)
-FRANCE = ZoneInfo("Europe/Paris")
-
-
-def day_in_france(moment: datetime) -> date:
-    return moment.astimezone(FRANCE).date()
 
 
 def end_of_offer(end_date: date | None) -> datetime | None:

@@ -16,7 +16,7 @@ import asyncpg
 import msgspec
 
 from app.core.auth import Principal
-from app.core.clock import Clock
+from app.core.clock import Clock, today
 from app.core.creation import broke
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.validation import Checker
@@ -74,8 +74,6 @@ async def create_session(
 ) -> TrainingSession:
     """A new session; with a site form's one-time `creation_key`, a second request makes
     nothing and returns the session the first made."""
-    from app.core.clock import today
-
     training = (
         await Training.select(Training.organisation).where(Training.id == data.training_id).first()
     )
@@ -129,8 +127,6 @@ async def _locked_change(
     """Lock the session's row, let `change(found)` check the state it found and say what to
     write, then write it (its status worked out again) with its outbox row: two changes at
     once run one after the other, the second on what the first left."""
-    from app.core.clock import today
-
     now = clock.now()
     async with TrainingSession._meta.db.transaction():
         found = (
@@ -219,8 +215,6 @@ async def close_registrations(
     session_id: int, principal: Principal, clock: Clock
 ) -> TrainingSession:
     """Stop registrations now: the deadline moves to yesterday, so the session is closed."""
-    from app.core.clock import today
-
     yesterday = today(clock) - timedelta(days=1)
 
     def change(found: TrainingSession) -> dict[str, Any]:
@@ -239,8 +233,6 @@ async def close_registrations(
 async def refresh_statuses(clock: Clock) -> int:
     """Close sessions at their deadline or when full, reopen them when a seat frees before
     the deadline, archive past ones; each change goes through the outbox."""
-    from app.core.clock import today
-
     day = today(clock)
     changed = 0
     rows = await TrainingSession.select(
