@@ -3,45 +3,44 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Request, Response
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
-from app.core.errors import DomainError, FieldError, Unavailable, domain_error_handler
+from app.core.errors import DomainError, FieldError, domain_error_handler
 from app.core.limits import TooLarge
 from app.core.paths import is_api_path
 
 PUBLIC_CACHE = CacheControlHeader(public=True, max_age=300)
+R = TypeVar("R", bound=Response[Any])
 
 
 def page(name: str, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=name, context=context, status_code=status_code)
 
 
-def problem_page(error: DomainError) -> Template:
-    """The French page for a refused request (the API answers problem details instead)."""
+def problem_page(error: DomainError, kind: str | None = None) -> Template:
+    """The French page for a refused request (the API answers problem details instead).
+
+    `kind` picks the page's French text in message.html (the error's own kind by default;
+    e.g. "search-unavailable", "accounts-unavailable" for an `Unavailable`). The error's
+    English detail is shown below 500 only: an outage's says nothing a visitor can act on.
+    The error's headers (Retry-After) go along; the page is never cached.
+    """
+    detail = error.detail if error.status < 500 else None
     response = uncached(
-        page("message.html", status_code=error.status, kind=error.kind, detail=error.detail)
+        page("message.html", status_code=error.status, kind=kind or error.kind, detail=detail)
     )
     for name, value in (error.headers or {}).items():
         response.headers[name] = value
     return response
 
 
-def uncached(response: Template) -> Template:
+def uncached(response: R) -> R:
     """Errors and refusals must not be kept by caches for the 5 minutes pages are."""
     response.headers[CacheControlHeader.HEADER_NAME] = "no-store"
-    return response
-
-
-def unavailable_page(error: Unavailable) -> Template:
-    """The French page of a search during a search-engine outage: 503, try again shortly."""
-    response = uncached(
-        page("message.html", status_code=503, kind="search-unavailable", detail=None)
-    )
-    response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

@@ -20,15 +20,14 @@ import logging
 from typing import Any
 
 from litestar import Litestar, Request, Response
-from litestar.datastructures import CacheControlHeader
 from litestar.enums import ScopeType
-from litestar.response import Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from app.core.errors import problem_response
+from app.core.errors import Unavailable, domain_error_handler
 from app.core.paths import is_api_path
+from app.web.pages import problem_page, uncached
 from app.web.session import ACCOUNT_PAGES
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,6 @@ log = logging.getLogger(__name__)
 PROBE_KEY = "probe"  # never written: its EXISTS only proves the store answers
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
-RETRY_AFTER_SECONDS = 120
 API_DETAIL = (
     "A service this request needs (sessions and job queue) does not answer; retry in a few minutes."
 )
@@ -54,20 +52,10 @@ def redis_cause(exc: BaseException) -> BaseException | None:
 
 def redis_down_response(request: Request[Any, Any, Any]) -> Response[Any]:
     """503 with Retry-After: problem details under /api, else the French page; never cached."""
-    headers = {
-        "Retry-After": str(RETRY_AFTER_SECONDS),
-        CacheControlHeader.HEADER_NAME: "no-store",
-    }
+    error = Unavailable(API_DETAIL)
     if is_api_path(request.url.path):
-        return problem_response(
-            request,
-            status=503,
-            kind="unavailable",
-            title="Service unavailable",
-            detail=API_DETAIL,
-            headers=headers,
-        )
-    return Template(template_name="account/unavailable.html", status_code=503, headers=headers)
+        return uncached(domain_error_handler(request, error))
+    return problem_page(error, kind="accounts-unavailable")
 
 
 def redis_down_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -18,16 +18,11 @@ from app.core.ratelimit import ALERT_PER_CLIENT, RateLimited, client_of, hit
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.web import feeds, offer_search
 from app.web.csrf import public_form
-from app.web.pages import page, problem_page, unavailable_page
+from app.web.pages import page, problem_page, uncached
 from app.web.query import RADII
 
 SEARCH_CACHE = CacheControlHeader(public=True, max_age=60)
 FREQUENCIES = {"instant": "Dès la publication", "daily": "Chaque jour", "weekly": "Chaque semaine"}
-
-
-def _uncached(response: Response[Any]) -> Response[Any]:
-    response.headers[CacheControlHeader.HEADER_NAME] = "no-store"
-    return response
 
 
 def _query(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
@@ -63,7 +58,7 @@ async def _search_page(
     try:
         view = await offer_search.run(engine, path, _query(request), clock.now())
     except Unavailable as error:
-        return unavailable_page(error)
+        return problem_page(error, kind="search-unavailable")
     partial = _partial(request)
     name = "search/_partial.html" if partial else template
     response = page(name, status_code=view.status_code, view=view, **_choices())
@@ -96,7 +91,7 @@ class SearchPages(Controller):
         search_engine: SearchDependency,
         clock: CurrentClock,
         settings: AppSettings,
-    ) -> Response[bytes]:
+    ) -> Response[Any]:
         """The newest offers of any search, as Atom: the same parameters as /offres."""
         try:
             view = await offer_search.run(
@@ -109,7 +104,7 @@ class SearchPages(Controller):
                 page=1,
             )
         except Unavailable as error:
-            return _uncached(
+            return uncached(
                 problem_response(
                     request,
                     status=error.status,
@@ -120,7 +115,7 @@ class SearchPages(Controller):
                 )
             )
         if view.state.errors:  # a feed of another search than the one asked for would mislead
-            return _uncached(
+            return uncached(
                 problem_response(
                     request,
                     status=400,

@@ -24,7 +24,7 @@ from app.trainings.schemas import SessionHit, SessionHitTraining, SessionSearchR
 from app.trainings.search import SessionSearch, search
 from app.trainings.tables import TrainingSession
 from app.web.jsonld import course_json_ld, script_json
-from app.web.pages import PUBLIC_CACHE, not_found_page, page, uncached
+from app.web.pages import PUBLIC_CACHE, not_found_page, page, problem_page, uncached
 from app.web.query import MONTH, ROME, SLUG_PATTERN, Field, QueryState, parse
 from app.web.templating import MONTHS
 from search.client import SearchEngine
@@ -41,12 +41,6 @@ FIELD_LABELS = {f.name: f.label for f in FIELDS}
 
 
 # --- helpers shared by the public pages --------------------------------------------------------
-
-
-def unavailable_page() -> Template:
-    response = uncached(page("trainings/unavailable.html", status_code=503))
-    response.headers["Retry-After"] = "60"
-    return response
 
 
 def month_label(value: str) -> str:
@@ -190,8 +184,8 @@ class TrainingPages(Controller):
         state = parse_state(request.query_params.dict())
         try:
             result = await run_search(search_engine, state, clock.now())
-        except Unavailable:
-            return unavailable_page()
+        except Unavailable as error:
+            return problem_page(error, kind="trainings-unavailable")
         facets = facets_of(result)
         trade_names = {c.value: c.label for c in result.facets.trade}
         response = page(
