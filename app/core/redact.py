@@ -46,17 +46,43 @@ def redact(text: str) -> str:
     return text
 
 
+def _redacted_arg(value: object) -> object:
+    """One format argument without secrets; numbers and clean objects are kept as they are,
+    so that formatters that read the arguments themselves (uvicorn's access log) still can."""
+    if isinstance(value, str):
+        return redact(value)
+    if value is None or isinstance(value, int | float):
+        return value
+    text = str(value)
+    shown = repr(value)
+    if redact(text) != text or redact(shown) != shown:
+        return redact(text)
+    return value
+
+
 class RedactSecrets(logging.Filter):
-    """Rewrites a record so that its message, arguments and traceback carry no secret."""
+    """Rewrites a record so that its message, arguments and traceback carry no secret.
+
+    The arguments keep their shape (a tuple stays a tuple of the same length, a mapping keeps
+    its keys): only a secret that spans the message and an argument makes the record's
+    message the redacted text with no arguments.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "redacted", False):
             return True
+        args = record.args
+        if isinstance(args, tuple):
+            record.args = tuple(_redacted_arg(a) for a in args)
+        elif isinstance(args, dict):
+            record.args = {k: _redacted_arg(v) for k, v in args.items()}
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: keep what can be kept, redacted
-            message = f"{record.msg!r} % {record.args!r}"
-        record.msg, record.args = redact(message), None
+            record.msg, record.args = redact(f"{record.msg!r} % {args!r}"), None
+        else:
+            if redact(message) != message:  # a secret across the message and its arguments
+                record.msg, record.args = redact(message), None
         if record.exc_info and not record.exc_text:
             record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
         if record.exc_text:

@@ -47,7 +47,39 @@ def test_the_filter_rewrites_message_arguments_and_traceback() -> None:
         )
         record.exc_info = (type(exc), exc, exc.__traceback__)
     assert RedactSecrets().filter(record)
-    assert record.args is None
+    assert "[redacted]" in record.getMessage()
     assert "pw-1" not in record.getMessage()
     assert SIGNED not in (record.exc_text or "")
     assert "ValueError" in (record.exc_text or "")
+
+
+def test_uvicorn_access_lines_keep_their_arguments() -> None:
+    """uvicorn's access formatter unpacks the record's arguments itself: they must stay a
+    tuple of five, with the secret of the path redacted and the status still a number."""
+    from uvicorn.logging import AccessFormatter
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/alertes/confirmer?token={SIGNED}", "1.1", 200),
+        None,
+    )
+    RedactSecrets().filter(record)
+    assert isinstance(record.args, tuple)
+    assert len(record.args) == 5
+    line = AccessFormatter(
+        "%(client_addr)s %(request_line)s %(status_code)s", use_colors=False
+    ).format(record)
+    assert SIGNED not in line
+    assert line == "127.0.0.1:5000 GET /alertes/confirmer?token=[redacted] HTTP/1.1 200 OK"
+
+
+def test_a_secret_across_message_and_argument_is_redacted() -> None:
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "reset link token=%s", ("Zx9abcDEF123",), None
+    )
+    RedactSecrets().filter(record)
+    assert "Zx9abcDEF123" not in record.getMessage()
