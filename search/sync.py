@@ -21,6 +21,7 @@ from meilisearch_python_sdk.models.task import TaskInfo, TaskResult
 from piccolo.engine import engine_finder
 
 from app.offers.tables import Offer
+from app.organisations.tables import is_public
 from app.outbox.tables import OutboxEvent
 from app.trainings.tables import TrainingSession
 from search.client import SearchEngine
@@ -292,7 +293,7 @@ async def _all_public_offer_ids(now: datetime) -> list[int]:
         .where(
             (Offer.status == "published")
             & (Offer.expires_at > now)
-            & (Offer.organisation._.verified.eq(True))
+            & is_public(Offer.organisation._)
         )
         .order_by(Offer.id)
     )
@@ -302,7 +303,10 @@ async def _all_public_offer_ids(now: datetime) -> list[int]:
 async def _all_public_session_ids() -> list[int]:
     rows = (
         await TrainingSession.select(TrainingSession.id)
-        .where(TrainingSession.status.is_in(list(PUBLIC_SESSION_STATUSES)))
+        .where(
+            TrainingSession.status.is_in(list(PUBLIC_SESSION_STATUSES))
+            & is_public(TrainingSession.training._.organisation._)
+        )
         .order_by(TrainingSession.id)
     )
     return [r["id"] for r in rows]

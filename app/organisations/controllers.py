@@ -7,7 +7,6 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from app.accounts import services as accounts
 from app.core.auth import require_admin, require_owner
 from app.core.dependencies import Caller, CurrentClock, Paging
-from app.core.errors import NotFound
 from app.core.pagination import Page
 from app.core.params import Id
 from app.core.vocabulary import Massif, OrganisationKind
@@ -31,9 +30,8 @@ class OrganisationController(Controller):
     ) -> Page[schemas.Organisation]:
         """Employers and schools, by name. Those pending verification are listed to the admin
         token only (`verified=false` finds none for anyone else)."""
-        staff = principal is not None and principal.admin
         return await services.list_page(
-            pagination, kind=kind, massif=massif, verified=verified, include_pending=staff
+            pagination, kind=kind, massif=massif, verified=verified, principal=principal
         )
 
     @get("/{organisation_id:int}", operation_id="getOrganisation")
@@ -42,10 +40,7 @@ class OrganisationController(Controller):
     ) -> schemas.Organisation:
         """One organisation; one pending verification is found by the admin token and its own
         tokens only (404 for anyone else)."""
-        row = await services.get(organisation_id)
-        if not row.verified and not (principal and principal.may_act_for(organisation_id)):
-            raise NotFound(f"No organisation {organisation_id}")
-        return services.to_schema(row)
+        return services.to_schema(await services.get_visible(organisation_id, principal))
 
     @post("/", operation_id="createOrganisation", security=SECURITY)
     async def create_organisation(

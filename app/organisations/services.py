@@ -22,7 +22,7 @@ from app.core.validation import (
 )
 from app.core.vocabulary import Massif, OrganisationKind
 from app.organisations import schemas
-from app.organisations.tables import Organisation
+from app.organisations.tables import Organisation, is_public, row_is_public
 from app.outbox.services import Entity, Operation, record
 from app.places import services as places
 from app.places.tables import Place
@@ -144,6 +144,15 @@ async def get(organisation_id: int) -> Organisation:
     return row
 
 
+async def get_visible(organisation_id: int, principal: Principal | None) -> Organisation:
+    """One organisation, if the caller may see it: a public one to anyone, one pending
+    verification to the admin token and its own tokens only (NotFound for anyone else)."""
+    row = await get(organisation_id)
+    if row_is_public(row) or (principal is not None and principal.may_act_for(row.id)):
+        return row
+    raise NotFound(f"No organisation {organisation_id}")
+
+
 async def get_by_slug(slug: str) -> Organisation:
     row = await Organisation.objects(Organisation.place).where(Organisation.slug == slug).first()
     if row is None:
@@ -156,11 +165,12 @@ async def list_page(
     kind: OrganisationKind | None = None,
     massif: list[Massif] | None = None,
     verified: bool | None = None,
-    include_pending: bool = False,
+    principal: Principal | None = None,
 ) -> Page[schemas.Organisation]:
-    """Organisations by name; those pending verification only for staff (`include_pending`):
+    """Organisations by name; those pending verification are listed to the admin token only:
     to anyone else they do not exist, so `verified=False` finds none."""
-    where = [] if include_pending else [Organisation.verified.eq(True)]
+    staff = principal is not None and principal.admin
+    where = [] if staff else [is_public()]
     if kind is not None:
         where.append(Organisation.kind == kind.value)
     if massif:
@@ -184,7 +194,7 @@ async def get_public(slug: str, kind: OrganisationKind) -> Organisation:
         .where(
             (Organisation.slug == slug)
             & (Organisation.kind == kind.value)
-            & Organisation.verified.eq(True)  # a pending sign-up has no public page
+            & is_public()  # a pending sign-up has no public page
         )
         .first()
     )

@@ -40,18 +40,22 @@ class TrainingController(Controller):
     async def list_trainings(
         self,
         pagination: Paging,
+        principal: Caller,
         organisation: IdFilter = None,
         trade: RomeFilter = None,
         modality: FromQuery[list[Modality] | None] = None,
     ) -> Page[schemas.Training]:
+        """Trainings by title; those of a school pending verification are listed to its own
+        tokens and the admin token only."""
         filters = services.TrainingFilters(
             organisation=organisation, trade=trade, modality=modality
         )
-        return await services.list_trainings(pagination, filters)
+        return await services.list_trainings(pagination, filters, principal)
 
     @get("/{training_id:int}", operation_id="getTraining")
-    async def get_training(self, training_id: Id) -> schemas.Training:
-        return services.to_schema(await services.get_training(training_id))
+    async def get_training(self, training_id: Id, principal: Caller) -> schemas.Training:
+        row = await services.get_training_visible_to(training_id, principal)
+        return services.to_schema(row)
 
     @post("/", operation_id="createTraining", security=SECURITY)
     async def create_training(
@@ -84,13 +88,15 @@ class SessionController(Controller):
     async def list_sessions(
         self,
         pagination: Paging,
+        principal: Caller,
         training: IdFilter = None,
         organisation: IdFilter = None,
         status: FromQuery[list[SessionStatus] | None] = None,
         massif: FromQuery[list[Massif] | None] = None,
         trade: RomeFilter = None,
     ) -> Page[schemas.Session]:
-        """Sessions by start date."""
+        """Sessions by start date; those of a school pending verification are listed to its
+        own tokens and the admin token only."""
         filters = services.SessionFilters(
             training=training,
             organisation=organisation,
@@ -98,11 +104,12 @@ class SessionController(Controller):
             massif=massif,
             trade=trade,
         )
-        return await services.list_sessions(pagination, filters)
+        return await services.list_sessions(pagination, filters, principal)
 
     @get("/{session_id:int}", operation_id="getSession")
-    async def get_session(self, session_id: Id) -> schemas.Session:
-        return services.session_to_schema(await services.get_session(session_id))
+    async def get_session(self, session_id: Id, principal: Caller) -> schemas.Session:
+        row = await services.get_session_visible_to(session_id, principal)
+        return services.session_to_schema(row)
 
     @post("/", operation_id="createSession", security=SECURITY)
     async def create_session(

@@ -19,6 +19,7 @@ from app.core.vocabulary import (
 from app.offers import schemas
 from app.offers.services._rows import RELATED, get, to_schema
 from app.offers.tables import Offer
+from app.organisations.tables import is_public, row_is_public
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def visible(now: datetime) -> Where | Any:
     return (
         (Offer.status == OfferStatus.PUBLISHED.value)
         & (Offer.expires_at > now)
-        & (Offer.organisation._.verified.eq(True))
+        & is_public(Offer.organisation._)
     )
 
 
@@ -89,7 +90,7 @@ async def get_public_by_slug(slug: str) -> Offer:
         .where(
             (Offer.slug == slug)
             & (Offer.status != OfferStatus.DRAFT.value)
-            & (Offer.organisation._.verified.eq(True))
+            & is_public(Offer.organisation._)
         )
         .first()
     )
@@ -105,7 +106,7 @@ def is_live(row: Offer, now: datetime) -> bool:
         row.status == OfferStatus.PUBLISHED
         and expires is not None
         and expires > now
-        and bool(row.organisation.verified)
+        and row_is_public(row.organisation)
     )
 
 

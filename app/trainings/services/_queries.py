@@ -1,4 +1,7 @@
-"""Reading trainings and sessions: API lists, public pages, the sitemap and a school's space."""
+"""Reading trainings and sessions: API lists, public pages, the sitemap and a school's space.
+
+The public sees the trainings and sessions of public schools only (verified by staff); a
+school's tokens see all of its own as well, the admin token everything."""
 
 from __future__ import annotations
 
@@ -6,12 +9,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.pagination import Page, PageRequest
 from app.core.vocabulary import Massif, Modality, SessionStatus
+from app.organisations.tables import is_public, row_is_public
 from app.trainings import schemas
 from app.trainings.services._lifecycle import session_status
-from app.trainings.services._rows import SESSION_RELATED, session_to_schema, to_schema
+from app.trainings.services._rows import (
+    SESSION_RELATED,
+    get_session,
+    get_training,
+    session_to_schema,
+    to_schema,
+)
 from app.trainings.tables import Training, TrainingSession
 
 
@@ -31,8 +42,24 @@ class SessionFilters:
     trade: list[str] | None = None
 
 
-async def list_trainings(page: PageRequest, filters: TrainingFilters) -> Page[schemas.Training]:
+def _visible(school: Any, principal: Principal | None) -> Any | None:
+    """The condition on a training's school (a join to it) for what the caller may see; None
+    for the admin token, who sees everything."""
+    if principal is None:
+        return is_public(school)
+    if principal.admin:
+        return None
+    return is_public(school) | (school.id == principal.organisation_id)
+
+
+async def list_trainings(
+    page: PageRequest, filters: TrainingFilters, principal: Principal | None
+) -> Page[schemas.Training]:
+    """Trainings by title, those the caller may see."""
     conditions: list[Any] = []
+    visible = _visible(Training.organisation._, principal)
+    if visible is not None:
+        conditions.append(visible)
     if filters.organisation:
         conditions.append(Training.organisation.is_in(filters.organisation))
     if filters.modality:
@@ -52,8 +79,14 @@ async def list_trainings(page: PageRequest, filters: TrainingFilters) -> Page[sc
     return Page.of([to_schema(r) for r in rows], int(await count), page)
 
 
-async def list_sessions(page: PageRequest, filters: SessionFilters) -> Page[schemas.Session]:
+async def list_sessions(
+    page: PageRequest, filters: SessionFilters, principal: Principal | None
+) -> Page[schemas.Session]:
+    """Sessions by start date, those the caller may see."""
     conditions: list[Any] = []
+    visible = _visible(TrainingSession.training._.organisation._, principal)
+    if visible is not None:
+        conditions.append(visible)
     if filters.training:
         conditions.append(TrainingSession.training.is_in(filters.training))
     if filters.organisation:
@@ -100,9 +133,33 @@ def shown_status(row: TrainingSession, day: date) -> SessionStatus:
     )
 
 
+def _may_see(school: Any, principal: Principal | None) -> bool:
+    return row_is_public(school) or (principal is not None and principal.may_act_for(school.id))
+
+
+async def get_training_visible_to(training_id: int, principal: Principal | None) -> Training:
+    """One training, if the caller may see it (NotFound otherwise)."""
+    row = await get_training(training_id)
+    if not _may_see(row.organisation, principal):
+        raise NotFound(f"No training {training_id}")
+    return row
+
+
+async def get_session_visible_to(session_id: int, principal: Principal | None) -> TrainingSession:
+    """One session, if the caller may see it (NotFound otherwise)."""
+    row = await get_session(session_id)
+    if not _may_see(row.training.organisation, principal):
+        raise NotFound(f"No session {session_id}")
+    return row
+
+
 async def get_training_by_slug(slug: str) -> Training:
-    """A training and its school, for the training's public page."""
-    row = await Training.objects(Training.organisation).where(Training.slug == slug).first()
+    """A training and its school, for the training's public page (a public school's only)."""
+    row = (
+        await Training.objects(Training.organisation)
+        .where((Training.slug == slug) & is_public(Training.organisation._))
+        .first()
+    )
     if row is None:
         raise NotFound(f"No training with slug {slug!r}")
     return row
@@ -147,8 +204,9 @@ async def school_catalogue(
 
 
 async def listed_training_sessions(day: date) -> list[dict[str, Any]]:
-    """The open or full sessions starting on or after `day`: training slug, school slug and
-    the times they last changed (one row per session; the sitemap groups them)."""
+    """The open or full sessions of public schools starting on or after `day`: training slug,
+    school slug and the times they last changed (one row per session; the sitemap groups
+    them)."""
     return await (
         TrainingSession.select(
             TrainingSession.training._.slug.as_alias("training_slug"),
@@ -162,6 +220,7 @@ async def listed_training_sessions(day: date) -> list[dict[str, Any]]:
         .where(
             TrainingSession.status.is_in(list(LISTED_STATUSES))
             & (TrainingSession.start_date >= day)
+            & is_public(TrainingSession.training._.organisation._)
         )
         .order_by(TrainingSession.training._.slug)
     )
