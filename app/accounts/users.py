@@ -22,10 +22,9 @@ from piccolo.engine import engine_finder
 
 from app.accounts.tables import AuditEvent, Invitation, Membership, User
 from app.core.creation import atomic
-from app.core.email_lookup import same_email
+from app.core.email_lookup import normalised_email, same_email
 from app.core.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from app.core.signing import BadLink, BadSignature, sign, unsign
-from app.core.validation import email_problem
 from app.organisations import services as organisations
 from app.organisations.schemas import OrganisationCreate
 from app.organisations.tables import Organisation
@@ -61,15 +60,6 @@ class SignedIn:
 
     def may_act_for(self, organisation_id: int) -> bool:
         return self.staff or organisation_id in self.organisation_ids
-
-
-def normalised_email(email: str, field: str = "email") -> str:
-    email = email.strip()
-    problem = email_problem(email)
-    if problem:
-        raise InvalidInput.one(field, problem)
-    local, _, domain = email.partition("@")
-    return f"{local}@{domain.lower()}"
 
 
 def check_password(password: str, email: str, field: str = "password") -> None:

@@ -47,11 +47,12 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
 
         from app.accounts import users
         from app.accounts.tables import User
+        from app.core.email_lookup import normalised_email
 
         password = secrets.token_urlsafe(12)
 
         async def job() -> None:
-            address = users.normalised_email(email)
+            address = normalised_email(email)
             existing = await users.by_email(address)
             if existing is not None:
                 await User.update({User.staff: True}).where(User.id == existing.id)
