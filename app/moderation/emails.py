@@ -10,18 +10,13 @@ from app.emails import services as emails
 from app.offers.tables import Offer
 
 
-async def offer_unpublished(offer_id: int, reason: str, settings: Settings, now: datetime) -> None:
-    """Tell the employer why staff took their offer down."""
-    row = (
-        await Offer.select(Offer.title, Offer.organisation.name, Offer.organisation.contact_email)
-        .where(Offer.id == offer_id)
-        .first()
-    )
-    assert row is not None
+async def offer_unpublished(offer: Offer, reason: str, settings: Settings, now: datetime) -> None:
+    """Tell the employer why staff took their offer down (`offer` with its organisation, as
+    app.offers.services returns it)."""
     context = {
-        "title": row["title"],
-        "organisation": row["organisation.name"],
+        "title": offer.title,
+        "organisation": offer.organisation.name,
         "reason": reason.strip(),
         "space_url": f"{settings.site.base_url}/espace",
     }
-    await emails.queue("offer_unpublished", row["organisation.contact_email"], context, now)
+    await emails.queue("offer_unpublished", offer.organisation.contact_email, context, now)

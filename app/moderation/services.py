@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from arq.connections import ArqRedis
 from piccolo.engine import engine_finder
 
 from app.accounts.tables import AuditEvent
 from app.accounts.users import SignedIn, audit
 
 __all__ = ["SignedIn"]
+from app.config import Settings
 from app.core.auth import Principal
 from app.core.errors import Forbidden, InvalidInput
 from app.core.vocabulary import OfferStatus
+from app.emails import services as emails
+from app.moderation import emails as moderation_emails
 from app.offers import services as offers
 from app.offers.tables import Offer
 from app.organisations import services as organisations
@@ -60,7 +64,9 @@ async def live_offers(q: str, limit: int = 50) -> list[Offer]:
 
 
 async def unpublish_offer(offer_id: int, reason: str, staff: SignedIn, now: datetime) -> Offer:
-    """Back to draft, out of the index; the employer is told why (the caller sends the email)."""
+    """Back to draft, out of the index, with its audit line; Forbidden for non-staff,
+    InvalidInput for a reason too short or long, Conflict unless published. The employer's
+    e-mail: unpublish_and_notify."""
     require_staff(staff)
     reason = reason.strip()
     if not 5 <= len(reason) <= MAX_REASON:
@@ -70,6 +76,22 @@ async def unpublish_offer(offer_id: int, reason: str, staff: SignedIn, now: date
     async with db.transaction():  # the change and its audit line: both or neither
         row = await offers.unpublish(offer_id, now)
         await audit("unpublish-offer", "offer", offer_id, now, actor=staff, detail=reason)
+    return row
+
+
+async def unpublish_and_notify(
+    offer_id: int,
+    reason: str,
+    staff: SignedIn,
+    settings: Settings,
+    now: datetime,
+    jobs: ArqRedis | None,
+) -> Offer:
+    """unpublish_offer, and the employer's notice recorded with it: the offer goes back to
+    draft and the e-mail is promised together, or neither (app.emails.transaction)."""
+    async with emails.transaction(jobs):
+        row = await unpublish_offer(offer_id, reason, staff, now)
+        await moderation_emails.offer_unpublished(row, reason, settings, now)
     return row
 
 

@@ -11,8 +11,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from app.accounts import emails as account_emails
-from app.accounts import users
+from app.accounts import flows, users
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput, NotFound
 from app.core.ratelimit import (
@@ -25,8 +24,6 @@ from app.core.ratelimit import (
     client_of,
     hit,
 )
-from app.emails import services as emails
-from app.organisations import services as organisations
 from app.organisations.schemas import OrganisationCreate
 from app.places import services as places
 from app.web.pages import not_found_page, page, problem_page
@@ -81,29 +78,21 @@ class AccountPages(Controller):
         shown = {k: v for k, v in values.items() if k != "password"}
         try:
             await _limit(request, settings, clock, (SIGN_UP_PER_CLIENT, client_of(request)))
-            organisation = await _organisation(values)
-            now = clock.now()
-            # The account and its e-mail commit together: "check your inbox" is true.
-            async with emails.transaction(request.app.state.queue):
-                user = await users.sign_up(
-                    values.get("email", ""),
-                    values.get("password", ""),
-                    values.get("name", ""),
-                    organisation,
-                    now,
-                )
-                if user is None:  # the address has an account: tell its owner, answer the same
-                    address = users.normalised_email(values["email"])
-                    await account_emails.account_exists(address, settings, now)
-                else:
-                    await account_emails.account_verify(user, organisation.name, settings, now)
+            email = await flows.sign_up_and_send_check(
+                values.get("email", ""),
+                values.get("password", ""),
+                values.get("name", ""),
+                await _organisation(values),
+                settings,
+                clock.now(),
+                request.app.state.queue,
+            )
         except InvalidInput as error:
             return page(
                 "account/sign_up.html", status_code=400, values=shown, errors=_errors(error)
             )
         except RateLimited as error:
             return problem_page(error)
-        email = users.normalised_email(values["email"])
         return page("account/check_inbox.html", email=email)
 
     @get("/inscription/confirmer")
@@ -177,18 +166,11 @@ class AccountPages(Controller):
                 (RESET_PER_CLIENT, client_of(request)),
                 (RESET_PER_EMAIL, email),
             )
-            address = users.normalised_email(email)
+            await flows.ask_for_reset(email, settings, clock.now(), request.app.state.queue)
         except RateLimited as error:
             return problem_page(error)
         except InvalidInput:
             return page("account/forgot.html", status_code=400, sent=False, email=email)
-        now = clock.now()
-        async with emails.transaction(request.app.state.queue):
-            user = await users.by_email(address)
-            if user is None:
-                await account_emails.password_reset_unknown(address, settings, now)
-            else:
-                await account_emails.password_reset(user, settings, now)
         return page("account/forgot.html", sent=True, email=email)
 
     @get("/mot-de-passe/nouveau")
@@ -290,18 +272,15 @@ class AccountPages(Controller):
         if person is None:
             return to_sign_in(request)
         values = await _form(request)
-        now = clock.now()
         try:
-            organisation_id = int(values.get("organisation", "0"))
-            # The invitation and its e-mail commit together.
-            async with emails.transaction(request.app.state.queue):
-                invitation, token = await users.invite(
-                    organisation_id, values.get("email", ""), person, now
-                )
-                organisation = await organisations.get(organisation_id)  # staff belong to none
-                await account_emails.invitation(
-                    invitation, token, person.name or person.email, organisation.name, settings, now
-                )
+            invitation = await flows.invite(
+                int(values.get("organisation", "0")),
+                values.get("email", ""),
+                person,
+                settings,
+                clock.now(),
+                request.app.state.queue,
+            )
         except (ValueError, NotFound):  # not a number, or not an organisation of theirs
             return not_found_page()
         except DomainError as error:

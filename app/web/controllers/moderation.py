@@ -11,8 +11,6 @@ from litestar.response import Redirect, Template
 
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput
-from app.emails import services as emails
-from app.moderation import emails as moderation_emails
 from app.moderation import services as moderation
 from app.web.pages import not_found_page, page, problem_page
 from app.web.session import current_person, to_sign_in
@@ -77,12 +75,10 @@ class ModerationPages(Controller):
             return staff  # type: ignore[no-any-return]
         form = await request.form()
         reason = str(form.get("reason", ""))
-        now = clock.now()
         try:
-            # The offer goes back to draft and its employer's notice is recorded, together.
-            async with emails.transaction(request.app.state.queue):
-                await moderation.unpublish_offer(offer_id, reason, staff, now)
-                await moderation_emails.offer_unpublished(offer_id, reason, settings, now)
+            await moderation.unpublish_and_notify(
+                offer_id, reason, staff, settings, clock.now(), request.app.state.queue
+            )
         except InvalidInput:
             return page("moderation/refused.html", status_code=400)
         except DomainError as error:
