@@ -11,10 +11,9 @@ from typing import Any
 from arq import Retry
 
 from app.alerts import digests, matching, send_log
-from app.core.delivery import Undeliverable
 from workers.indexing import backoff
-from workers.mail import Mailer, PermanentMailError, render
-from workers.mail_session import SmtpUnreachable, open_session
+from workers.mail import Mailer, render
+from workers.mail_session import open_session
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +37,8 @@ class AlertMail:
         async with open_session(self.mailer) as connection:
 
             async def send(digest: digests.Digest) -> str:
+                """The session's errors are app.core.delivery's (SmtpUnreachable is a
+                MailServerDown, a 5xx an Undeliverable), as digests expects them."""
                 email = render(
                     "alert_digest",
                     {"offers": digest.offers, "urls": digest.urls, "frequency": digest.frequency},
@@ -45,12 +46,7 @@ class AlertMail:
                     headers=unsubscribe_headers(digest.urls["unsubscribe"]),
                     message_id=digest.message_id,  # a re-send carries the same Message-ID
                 )
-                try:
-                    return await connection.send(email)
-                except SmtpUnreachable as exc:
-                    raise digests.MailServerDown(str(exc)) from exc
-                except PermanentMailError as exc:
-                    raise Undeliverable(str(exc)) from exc
+                return await connection.send(email)
 
             yield send
 

@@ -6,20 +6,16 @@ import logging
 from typing import Any
 
 from app.emails import services as emails
-from workers.mail import PermanentMailError, TemporaryMailError, render
+from workers.mail import render
 
 log = logging.getLogger(__name__)
 
 
 def sender(ctx: dict[str, Any]) -> emails.Send:
     async def send(mail: emails.Outgoing) -> str:
+        """The mailer's errors are app.core.delivery's TryLater and Undeliverable."""
         email = render(mail.template, mail.context, to=mail.to, message_id=mail.message_id)
-        try:
-            message_id: str = await ctx["mailer"].send(email)
-        except TemporaryMailError as exc:
-            raise emails.TryLater(str(exc)) from exc
-        except PermanentMailError as exc:
-            raise emails.Refused(str(exc)) from exc
+        message_id: str = await ctx["mailer"].send(email)
         return message_id
 
     return send

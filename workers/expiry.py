@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.delivery import Undeliverable
 from app.core.queue import request_drain
 from app.notices import services as notices
 from app.offers.tables import Offer
 from app.trainings.services import refresh_statuses
-from workers.mail import PermanentMailError, render
+from workers.mail import render
 
 
 def notice_sender(ctx: dict[str, Any]) -> notices.SendNotice:
     async def send(kind: str, offer: Offer, context: dict[str, Any]) -> str:
         template = "offer_expired" if kind == notices.EXPIRED else "offer_reminder"
         email = render(template, context, to=offer.organisation.contact_email)
-        try:
-            message_id: str = await ctx["mailer"].send(email)
-        except PermanentMailError as exc:
-            raise Undeliverable(str(exc)) from exc
+        message_id: str = await ctx["mailer"].send(email)  # a 5xx is an Undeliverable
         return message_id
 
     return send

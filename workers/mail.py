@@ -30,6 +30,7 @@ import dkim
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.config import DkimSettings, MailSettings, Settings
+from app.core.delivery import TryLater, Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,11 @@ class MailError(Exception):
     """A message could not be sent."""
 
 
-class TemporaryMailError(MailError):
+class TemporaryMailError(MailError, TryLater):
     """The server is down or said 4xx: try again later."""
 
 
-class PermanentMailError(MailError):
+class PermanentMailError(MailError, Undeliverable):
     """The server refused the message for good (5xx): retrying will not help."""
 
 

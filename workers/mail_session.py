@@ -14,6 +14,7 @@ from typing import Protocol
 
 import aiosmtplib
 
+from app.core.delivery import MailServerDown
 from workers.mail import (
     Email,
     Mailer,
@@ -25,7 +26,7 @@ from workers.mail import (
 )
 
 
-class SmtpUnreachable(TemporaryMailError):
+class SmtpUnreachable(TemporaryMailError, MailServerDown):
     """No usable connection to the mail server could be opened."""
 
 

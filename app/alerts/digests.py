@@ -26,7 +26,7 @@ from app.alerts.services import digest_links
 from app.config import Settings
 from app.core.catalogue import label
 from app.core.db import connection
-from app.core.delivery import Undeliverable
+from app.core.delivery import MailServerDown, Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +78,14 @@ def alert_message_id(alert_id: int, offer_ids: Iterable[int], domain: str) -> st
     return f"<alert-{alert_id}-{hashlib.sha256(listed).hexdigest()[:16]}@{domain}>"
 
 
-Send = Callable[[Digest], Awaitable[str]]  # the Message-ID; Undeliverable when refused for good
+# The Message-ID; Undeliverable when refused for good, MailServerDown when it cannot be reached.
+Send = Callable[[Digest], Awaitable[str]]
 
 
 class Mail(Protocol):
     def session(self) -> AbstractAsyncContextManager[Send]:
         """One connection to the mail server for many emails."""
         ...
-
-
-class MailServerDown(Exception):
-    """The mail server cannot be reached: stop sending; every email stays queued."""
 
 
 @dataclass

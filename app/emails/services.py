@@ -21,7 +21,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -29,6 +28,7 @@ from piccolo.engine import engine_finder
 
 from app.config import Settings
 from app.core.clock import Clock
+from app.core.delivery import TryLater, Undeliverable
 from app.core.queue import request_emails
 from app.emails.tables import EmailOutbox
 
@@ -42,14 +42,6 @@ STOP_AFTER_FAILURES = 3
 KEEP_DONE = timedelta(days=30)
 
 
-class TryLater(Exception):
-    """The mail server is down or deferred the message (4xx): the row waits and is retried."""
-
-
-class Refused(Exception):
-    """The mail server refused the message for good (5xx): the row is dropped."""
-
-
 @dataclass(frozen=True)
 class Outgoing:
     """One e-mail to send, as the worker's sender gets it."""
@@ -61,6 +53,7 @@ class Outgoing:
     message_id: str
 
 
+# The Message-ID; TryLater: the row waits and is retried; Undeliverable: the row is dropped.
 Send = Callable[[Outgoing], Awaitable[str]]
 
 
@@ -127,8 +120,7 @@ def message_id(row_id: int, settings: Settings) -> str:
     mac = hmac.new(
         settings.site.secret_key.encode(), f"email-outbox:{row_id}".encode(), hashlib.sha256
     ).hexdigest()[:12]
-    domain = parseaddr(settings.mail.sender)[1].rpartition("@")[2] or "emploi-montagne.localhost"
-    return f"<email-{row_id}-{mac}@{domain}>"
+    return f"<email-{row_id}-{mac}@{settings.mail.domain}>"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -183,7 +175,7 @@ async def _attempt(row: dict[str, Any], now: datetime, settings: Settings, send:
     mail = Outgoing(row_id, template, row["recipient"], context, message_id(row_id, settings))
     try:
         sent_id = await send(mail)
-    except Refused as exc:
+    except Undeliverable as exc:
         await _drop(row_id, template, now, f"refused by the mail server: {exc}")
         return "dropped"
     except Exception as exc:  # TryLater, or anything unforeseen: one row never blocks the rest
