@@ -42,6 +42,12 @@ RESET_LIFETIME = timedelta(hours=1)
 INVITATION_LIFETIME = timedelta(days=7)
 
 
+# One wording for every failing branch, a lock included: the answer tells nothing apart.
+SIGN_IN_REFUSED = (
+    "email address or password incorrect, or too many attempts: try again in a few minutes"
+)
+
+
 class SignInRefused(DomainError):
     status = 401
     kind = "sign-in-refused"
@@ -186,8 +192,9 @@ def _lock_for(failures: int) -> timedelta:
 
 
 async def authenticate(email: str, password: str, now: datetime) -> User:
-    """The user, or SignInRefused with one message for every reason before the password."""
-    refused = SignInRefused("email address or password incorrect")
+    """The user, or SignInRefused with one message for every reason before the password
+    (unknown or malformed address, wrong password, locked account even with the right one)."""
+    refused = SignInRefused(SIGN_IN_REFUSED)
     try:
         email = normalised_email(email)
     except InvalidInput:
