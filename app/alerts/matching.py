@@ -31,6 +31,7 @@ from app.alerts.window import Matches, NewOffers
 from app.config import Settings
 from app.core.db import affected, connection
 from app.offers.search import to_query
+from app.organisations.tables import IS_PUBLIC_SQL
 from search.client import SearchEngine
 from search.queries import OfferQuery
 
@@ -46,9 +47,10 @@ CLAIMERS = 2  # transactions at once
 # run of the next minute sends the rest.
 SEND_BUDGET_S = 300.0
 
-LIVE_OFFERS = """
+LIVE_OFFERS = f"""
 SELECT o.id FROM offer o JOIN organisation g ON g.id = o.organisation
-WHERE o.id = ANY($1::int[]) AND o.status = 'published' AND o.expires_at > $2 AND g.verified
+WHERE o.id = ANY($1::int[]) AND o.status = 'published' AND o.expires_at > $2
+  AND {IS_PUBLIC_SQL.format("g")}
 """
 LOCK_DUE = """
 SELECT id, last_run_at, confirmed_at FROM alert

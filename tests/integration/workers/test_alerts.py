@@ -9,6 +9,9 @@ from httpx import AsyncClient
 
 from app.alerts.tables import Alert, AlertSend
 from app.core.clock import FrozenClock
+from app.organisations.tables import Organisation
+from search.client import SearchEngine
+from search.sync import drain_outbox
 from tests.integration.conftest import Org, make_offer
 from tests.integration.workers.conftest import RunWorker, link, listed_titles
 from tests.smtp_server import SmtpServer
@@ -280,6 +283,26 @@ async def test_an_address_refused_for_good_does_not_block_the_others(
     await run_worker()
     assert len(smtp.to(LEA)) == 1
     assert not smtp.to("gone@example.fr")
+
+
+async def test_an_employer_no_longer_verified_is_not_mailed_from_a_stale_index(
+    client: AsyncClient,
+    run_worker: RunWorker,
+    smtp: SmtpServer,
+    employer: Org,
+    engine: SearchEngine,
+    clock: FrozenClock,
+) -> None:
+    """Its offer still in the index (staff took the verification back, the outbox not drained
+    yet): the alert run checks the database and mails nothing of it."""
+    await subscribe(client)
+    await run_worker()
+    await confirm_from_email(client, smtp)
+    await cook(client, employer, "Cuisinier de brigade, logé")
+    await drain_outbox(engine, clock.now)  # indexed, no alert run yet
+    await Organisation.update({Organisation.verified: False}).where(Organisation.id == employer.id)
+    await run_worker("run_alerts")
+    assert not smtp.to(LEA)
 
 
 async def test_bad_subscriptions_get_problem_details_naming_the_field(
