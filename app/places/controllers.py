@@ -25,6 +25,8 @@ def to_schema(row: Place) -> schemas.Place:
         longitude=row.longitude,
         elevation_m=row.elevation_m,
         kind=row.kind,
+        insee=row.insee,
+        postal_codes=row.postal_codes.split(),
     )
 
 
@@ -38,13 +40,18 @@ class PlaceController(Controller):
         q: Annotated[
             str,
             QueryParameter(
-                max_length=100, pattern=NO_NUL, description="Part of a name: 'gerardmer'"
+                max_length=100,
+                pattern=NO_NUL,
+                description="A name as typed: 'gerardmer', \"l'alpe\", 'les 2 alpes', "
+                "'st lary', 'val torens', or a postal code: '73150'",
             ),
         ] = "",
         massif: FromQuery[list[Massif] | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> list[schemas.Place]:
-        """Resorts and villages whose name holds q, accents and case ignored."""
+        """Resorts and communes of the mountain départements as people type them: accents,
+        elisions, abbreviations (St, Ste, 2 for deux), postal codes, one typo in words of five
+        letters or more. Resorts come before communes of the same name. No q: resorts."""
         return [to_schema(p) for p in await services.find(q, massif, limit)]
 
     @get("/{slug:str}", operation_id="getPlace")

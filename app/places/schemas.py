@@ -16,4 +16,6 @@ class Place(msgspec.Struct):
     latitude: float
     longitude: float
     elevation_m: int | None
-    kind: str
+    kind: str  # ski-area, resort, nordic, or commune
+    insee: str | None = None  # the commune's INSEE code (a resort's: its commune's)
+    postal_codes: list[str] = []

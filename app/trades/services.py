@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.errors import InvalidInput, NotFound
-from app.core.text import like_escape, search_key
+from app.core.text import search_key
+from app.core.typeahead import Index
 from app.trades.tables import Trade, TradeTitle
 
 DATA = Path(__file__).resolve().parent / "data"
+INDEX_TTL = 300.0  # seconds, as the search parameters' reference copy
 
 
 @dataclass(frozen=True)
@@ -81,38 +84,99 @@ async def load_reference() -> tuple[int, int]:
                 TradeTitle.search_text,
             ],
         )
+    forget_index()
     return len(trade_rows), len(title_rows)
 
 
+@dataclass
+class TradeIndex:
+    """The words of every trade's label, mountain label, job titles and search aliases;
+    entry i names trades[i], and titles[i] is the job title it is (or None)."""
+
+    index: Index = field(default_factory=Index)
+    trades: list[int] = field(default_factory=list)
+    titles: list[str | None] = field(default_factory=list)
+    mountain: set[int] = field(default_factory=set)
+    labels: set[int] = field(default_factory=set)  # entries that are a mountain label
+    version: tuple[int, int] = (0, 0)
+    loaded_at: float = float("-inf")
+
+
+_index = TradeIndex()
+
+
+def forget_index() -> None:
+    """Build the type-ahead again at its next use (after a new `seed reference`)."""
+    global _index
+    _index = TradeIndex()
+
+
+async def _version() -> tuple[int, int]:
+    rows = await TradeTitle.raw(
+        "SELECT count(*) AS n, coalesce(max(id), 0) AS top FROM trade_title"
+    )
+    return rows[0]["n"], rows[0]["top"]
+
+
+async def trade_index() -> TradeIndex:
+    """The type-ahead's index, built again when the titles changed (checked every INDEX_TTL)."""
+    global _index
+    if time.monotonic() - _index.loaded_at < INDEX_TTL:
+        return _index
+    version = await _version()
+    if version == _index.version and _index.trades:
+        _index.loaded_at = time.monotonic()
+        return _index
+    built = TradeIndex(version=version)
+
+    def add(trade_id: int, text: str, code: str, title: str | None) -> None:
+        built.index.add(text, [code])
+        built.trades.append(trade_id)
+        built.titles.append(title)
+
+    codes: dict[int, str] = {}
+    for row in await Trade.select(Trade.id, Trade.code, Trade.label, Trade.mountain_label):
+        codes[row["id"]] = row["code"]
+        add(row["id"], row["label"], row["code"], None)
+        if row["mountain_label"]:
+            built.mountain.add(row["id"])
+            built.labels.add(len(built.trades))
+            add(row["id"], row["mountain_label"], row["code"], None)
+    for row in await TradeTitle.select(TradeTitle.trade, TradeTitle.label).order_by(TradeTitle.id):
+        add(row["trade"], row["label"], codes[row["trade"]], row["label"])
+    by_code = {code: trade_id for trade_id, code in codes.items()}
+    for record in _read("search_aliases.csv"):
+        if record["code"] in by_code:
+            add(by_code[record["code"]], record["alias"], record["code"], None)
+    built.loaded_at = time.monotonic()
+    _index = built
+    return built
+
+
 async def find(q: str, mountain_only: bool = False, limit: int = 20) -> list[TradeMatch]:
-    """Trades whose code, label, job titles or aliases hold every word of q."""
-    words = search_key(q).split()
-    if not words:
+    """Trades as people type them: a code, a label, a job title or alias, in the masculine,
+    feminine or inclusive form ("monitrice", "serveur·se", "moniteur/monitrice"), with one
+    typo in words of five letters or more; mountain trades first, those whose label matches
+    before those matched by a job title. No q: mountain trades."""
+    if not q.strip():
         query = Trade.objects().where(Trade.mountain.eq(True)).order_by(Trade.mountain_label)
         return [TradeMatch(t, None) for t in await query.limit(limit)]
-    trade_query = Trade.objects()
-    title_query = TradeTitle.select(TradeTitle.trade, TradeTitle.label)
-    for word in words:
-        pattern = f"%{like_escape(word)}%"
-        trade_query = trade_query.where(Trade.search_text.like(pattern))
-        title_query = title_query.where(TradeTitle.search_text.like(pattern))
-    if mountain_only:
-        trade_query = trade_query.where(Trade.mountain.eq(True))
-    trades = await trade_query.limit(300)
-    matched_titles: dict[int, list[str]] = defaultdict(list)
-    for row in await title_query.limit(2000):
-        matched_titles[row["trade"]].append(row["label"])
-    key = " ".join(words)
-
-    def rank(trade: Trade) -> tuple[int, int, int, str]:
-        titles = matched_titles.get(trade.id, [])
-        exact = any(search_key(t).startswith(key) for t in titles)
-        return (0 if trade.mountain else 1, 0 if exact else 1, -len(titles), trade.code)
-
-    ranked = sorted(trades, key=rank)[:limit]
+    built = await trade_index()
+    hits = built.index.search(
+        q,
+        limit,
+        keep=(lambda e: built.trades[e] in built.mountain) if mountain_only else None,
+        boost=lambda e: 0 if e in built.labels else 1 if built.trades[e] in built.mountain else 2,
+        group=lambda e: built.trades[e],
+    )
+    ids = [built.trades[h.entry] for h in hits]
+    if not ids:
+        return []
+    rows = {t.id: t for t in await Trade.objects().where(Trade.id.is_in(ids))}
     return [
-        TradeMatch(t, min(matched_titles[t.id], key=len) if matched_titles.get(t.id) else None)
-        for t in ranked
+        TradeMatch(rows[built.trades[h.entry]], built.titles[h.entry])
+        for h in hits
+        if built.trades[h.entry] in rows
     ]
 
 
