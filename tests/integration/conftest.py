@@ -1,40 +1,37 @@
-"""The app under test, driven through Litestar's AsyncTestClient, and data built via services."""
+"""The app under test, driven through httpx's ASGI transport, and data built via services."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from arq.connections import ArqRedis
 from arq.worker import Worker
 from httpx import ASGITransport, AsyncClient
+from litestar import Litestar
 
+from app.accounts import users
+from app.accounts.tables import Membership, User
 from app.config import Settings, get_settings
-from app.core.clock import FrozenClock
+from app.core.clock import Clock, FrozenClock
 from app.core.queue import open_queue
 from search.client import SearchEngine
 from search.indexes import ALL
 from search.sync import ensure_indexes
-from tests.conftest import ADMIN_TOKEN, LIVE_SERVER_REDIS
+from tests.conftest import ADMIN_TOKEN
+from tests.integration.live_server import live_server as live_server  # the fixture
 from tests.meilisearch_server import MeilisearchServer
 from tests.smtp_server import SmtpServer
 from workers.mail import SmtpMailer
 from workers.settings import WorkerSettings
 
 TEST_QUEUE = f"arq:test:{os.getpid()}"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -49,6 +46,7 @@ class Org:
 
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PASSWORD = "neige-fraiche-2026"  # the test accounts' password
 
 
 @pytest.fixture(scope="session")
@@ -65,24 +63,56 @@ async def queue() -> AsyncIterator[ArqRedis]:
         await pool.aclose()
 
 
-@pytest.fixture
-async def client(clean: None, clock: Any, queue: ArqRedis) -> AsyncIterator[AsyncClient]:
-    """The app in this event loop (the suite's connection pool is bound to it).
+def settings_with(**sections: dict[str, Any]) -> Settings:
+    """The suite's settings with fields of some sections changed, as in
+    `settings_with(redis={"url": closed}, search={"master_key": "wrong"})`."""
+    settings = get_settings()
+    changed = {name: replace(getattr(settings, name), **f) for name, f in sections.items()}
+    return replace(settings, **changed)
+
+
+@asynccontextmanager
+async def running_app(
+    settings: Settings, clock: Clock | None = None, queue: ArqRedis | None = None
+) -> AsyncIterator[Litestar]:
+    """The app built on `settings`, with `queue` as its lifespan would have opened it (None:
+    Redis did not answer at start). No lifespan runs here: what the app opened when it was
+    made is closed at the end."""
+    from app.main import create_app
+
+    app = create_app(settings, clock)
+    app.state.queue = queue
+    try:
+        yield app
+    finally:
+        await close_clients(app)
+
+
+def http_client(app: Any, peer: tuple[str, int] = ("127.0.0.1", 123)) -> AsyncClient:
+    """A client of an ASGI app run in this event loop, seen as coming from `peer`.
 
     Litestar's AsyncTestClient runs the app in a portal thread with a loop of its own,
     where asyncpg connections of this loop cannot be used; httpx's ASGI transport does not.
     """
-    from app.config import get_settings
-    from app.main import create_app
+    transport = ASGITransport(app=app, client=peer)
+    return AsyncClient(transport=transport, base_url="http://testserver.local")
 
-    app = create_app(get_settings(), clock)
-    app.state.queue = queue
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    try:
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            yield http
-    finally:
-        await close_clients(app)
+
+@asynccontextmanager
+async def app_client(
+    settings: Settings, clock: Clock | None = None, queue: ArqRedis | None = None
+) -> AsyncIterator[AsyncClient]:
+    """A client of the app built on `settings` (see running_app)."""
+    async with running_app(settings, clock, queue) as app, http_client(app) as http:
+        yield http
+
+
+@pytest.fixture
+async def client(clean: None, clock: Any, queue: ArqRedis) -> AsyncIterator[AsyncClient]:
+    """The app on the suite's settings and queue, in this event loop (the suite's connection
+    pool is bound to it)."""
+    async with app_client(get_settings(), clock, queue) as http:
+        yield http
 
 
 async def close_clients(app: Any) -> None:
@@ -110,6 +140,25 @@ async def make_org(
     )
     assert token.status_code == 201, token.text
     return Org(id=org["id"], slug=org["slug"], token=token.json()["token"])
+
+
+async def confirmed_account(
+    email: str,
+    clock: FrozenClock,
+    organisation_id: int | None = None,
+    *,
+    staff: bool = False,
+    password: str = PASSWORD,
+) -> User:
+    """An account made through the service (as sign-up would), its address marked confirmed
+    in the database; owner of the organisation `organisation_id` when one is given."""
+    user = await users.create_user(email, password, "Camille", clock.now())
+    await User.update({User.email_verified_at: clock.now(), User.staff: staff}).where(
+        User.id == user.id
+    )
+    if organisation_id is not None:
+        await Membership(user=user.id, organisation=organisation_id, role="owner").save()
+    return user
 
 
 @pytest.fixture
@@ -213,82 +262,6 @@ async def engine(
         await search_engine.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def live_server(database: str, meilisearch_server: Any) -> Iterator[str]:
-    """The app under uvicorn, on a free loopback port, over the suite's database."""
-    port = _free_port()
-    # Its own Redis database: jobs it enqueues (search sync, confirmation emails) must never
-    # reach a worker of a development set-up on the same machine.
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "PORT": str(port),
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "REDIS_URL": LIVE_SERVER_REDIS,
-    }
-    # Build the search indexes first, as the worker does at start-up.
-    subprocess.run(
-        [str(Path(sys.executable).parent / "litestar"), "search", "drain"],
-        cwd=ROOT,
-        env={**env, "LITESTAR_APP": "app.main:create_app"},
-        check=True,
-        capture_output=True,
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                raise RuntimeError("uvicorn exited early")
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("uvicorn did not start")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        asyncio.run(_forget_live_server_jobs())
-
-
-async def _forget_live_server_jobs() -> None:
-    """Remove what the live server enqueued (nobody consumes that queue)."""
-    from arq.connections import RedisSettings, create_pool
-
-    pool = await create_pool(RedisSettings.from_dsn(LIVE_SERVER_REDIS))
-    try:
-        ids = [i.decode() for i in await pool.zrange("arq:queue", 0, -1)]
-        await pool.delete("arq:queue", *[f"arq:job:{i}" for i in ids])
-    finally:
-        await pool.aclose()
-
-
 # --- a real arq worker (burst mode) and a real SMTP server --------------------------------
 
 RunWorker = Callable[..., Awaitable[Worker]]
@@ -312,8 +285,17 @@ def smtp(smtp_server: SmtpServer) -> SmtpServer:
 
 @pytest.fixture
 def worker_settings(smtp: SmtpServer) -> Settings:
-    settings = get_settings()
-    return replace(settings, mail=replace(settings.mail, smtp_url=smtp.url))
+    return settings_with(mail={"smtp_url": smtp.url})
+
+
+@pytest.fixture
+def worker_ctx(worker_settings: Settings, clock: FrozenClock) -> dict[str, Any]:
+    """What the worker's jobs find in ctx (see workers.settings.startup), sending to `smtp`."""
+    return {
+        "settings": worker_settings,
+        "clock": clock,
+        "mailer": SmtpMailer(worker_settings.mail.smtp_url, worker_settings.mail),
+    }
 
 
 async def forget_jobs(queue: ArqRedis) -> None:
@@ -327,7 +309,7 @@ async def forget_jobs(queue: ArqRedis) -> None:
 
 @pytest.fixture
 async def run_worker(
-    queue: ArqRedis, engine: SearchEngine, clock: FrozenClock, worker_settings: Settings
+    queue: ArqRedis, engine: SearchEngine, worker_ctx: dict[str, Any]
 ) -> RunWorker:
     """Run a burst worker over whatever is queued (plus `jobs` enqueued first), then stop."""
     name = queue.default_queue_name
@@ -343,13 +325,7 @@ async def run_worker(
             queue_name=name,
             burst=True,
             poll_delay=0,
-            ctx={
-                "settings": worker_settings,
-                "clock": clock,
-                "search_engine": engine,
-                "owns_search_engine": False,
-                "mailer": SmtpMailer(worker_settings.mail.smtp_url, worker_settings.mail),
-            },
+            ctx={**worker_ctx, "search_engine": engine, "owns_search_engine": False},
             on_startup=WorkerSettings.on_startup,
             on_shutdown=WorkerSettings.on_shutdown,
             handle_signals=False,

@@ -1,41 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any
 
 from arq.connections import ArqRedis
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 
-from app.config import Settings, get_settings
 from app.core.clock import FrozenClock
 from search.client import SearchEngine
 from search.indexes import OFFERS, SESSIONS
-from tests.integration.conftest import ADMIN, close_clients
+from tests.integration.conftest import ADMIN, app_client, settings_with
 from tests.meilisearch_server import free_port
-
-
-@asynccontextmanager
-async def app_with(
-    settings: Settings, clock: FrozenClock, queue: ArqRedis
-) -> AsyncIterator[AsyncClient]:
-    """The app built on other settings (a copy of the suite's), over the suite's queue."""
-    from app.main import create_app
-
-    app = create_app(settings, clock)
-    app.state.queue = queue
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    try:
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            yield http
-    finally:
-        await close_clients(app)
-
-
-def search_settings(**changes: Any) -> Settings:
-    settings = get_settings()
-    return replace(settings, search=replace(settings.search, **changes))
 
 
 async def test_health_and_ready(client: AsyncClient, engine: SearchEngine) -> None:
@@ -52,8 +26,8 @@ async def test_ready_refuses_a_wrong_search_key(
     engine: SearchEngine, clock: FrozenClock, queue: ArqRedis
 ) -> None:
     """Meilisearch's /health answers without a key: readiness must try the key itself."""
-    wrong = search_settings(master_key="not-the-meilisearch-master-key-000")
-    async with app_with(wrong, clock, queue) as http:
+    wrong = settings_with(search={"master_key": "not-the-meilisearch-master-key-000"})
+    async with app_client(wrong, clock, queue) as http:
         assert (await http.get("/api/offers/search")).status_code == 503
         ready = await http.get("/ready")
         assert (await http.get("/health")).status_code == 200, "liveness calls nothing"
@@ -67,7 +41,7 @@ async def test_ready_names_each_missing_index(
     engine: SearchEngine, clock: FrozenClock, queue: ArqRedis
 ) -> None:
     prefix = f"ready-{free_port()}-"
-    async with app_with(search_settings(index_prefix=prefix), clock, queue) as http:
+    async with app_client(settings_with(search={"index_prefix": prefix}), clock, queue) as http:
         none = await http.get("/ready")
         # The worker swaps a fully built index in under this name (search/sync.py rebuild).
         await engine.client.create_index(f"{prefix}{OFFERS.name}")  # waits for its task
@@ -88,8 +62,8 @@ async def test_ready_names_each_missing_index(
 async def test_ready_when_search_does_not_answer(
     engine: SearchEngine, clock: FrozenClock, queue: ArqRedis
 ) -> None:
-    nowhere = search_settings(url=f"http://127.0.0.1:{free_port()}")
-    async with app_with(nowhere, clock, queue) as http:
+    nowhere = settings_with(search={"url": f"http://127.0.0.1:{free_port()}"})
+    async with app_client(nowhere, clock, queue) as http:
         ready = await http.get("/ready")
     assert ready.status_code == 503
     assert ready.json()["checks"]["search"] == "does not answer"

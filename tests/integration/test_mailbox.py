@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from httpx import ASGITransport, AsyncClient
 from lxml import html as lxml_html
 
-from app.config import Settings, get_settings
-from app.main import create_app
-from tests.integration.conftest import close_clients
+from app.config import Settings
+from tests.integration.conftest import app_client, settings_with
 from workers.mail import CaptureMailer, mailer_from_settings, render
 
 OUR_SCRIPTS = ["/static/vendor/htmx-2.0.8.min.js", "/static/site.js"]
 
 
-@asynccontextmanager
-async def site(settings: Settings) -> AsyncIterator[AsyncClient]:
-    app = create_app(settings)
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    try:
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            yield http
-    finally:
-        await close_clients(app)
-
-
 def capturing(folder: Path) -> Settings:
-    settings = get_settings()
-    return replace(settings, mail=replace(settings.mail, smtp_url="", capture_dir=folder))
+    return settings_with(mail={"smtp_url": "", "capture_dir": folder})
 
 
 async def test_captured_messages_are_listed_and_readable(tmp_path: Path) -> None:
@@ -66,7 +50,7 @@ async def test_captured_messages_are_listed_and_readable(tmp_path: Path) -> None
     assert html_part is not None
     assert "&lt;script&gt;" in html_part.get_content()  # escaped in the HTML version
 
-    async with site(settings) as http:
+    async with app_client(settings) as http:
         inbox = await http.get("/dev/mail")
         assert inbox.status_code == 200
         tree = lxml_html.fromstring(inbox.text)
@@ -88,8 +72,8 @@ async def test_captured_messages_are_listed_and_readable(tmp_path: Path) -> None
 async def test_no_mailbox_with_smtp_or_in_production(tmp_path: Path) -> None:
     settings = capturing(tmp_path)
     with_smtp = replace(settings, mail=replace(settings.mail, smtp_url="smtp://127.0.0.1:2525"))
-    async with site(with_smtp) as http:
+    async with app_client(with_smtp) as http:
         assert (await http.get("/dev/mail")).status_code == 404
     production = replace(settings, site=replace(settings.site, env="production"))
-    async with site(production) as http:
+    async with app_client(production) as http:
         assert (await http.get("/dev/mail")).status_code == 404

@@ -19,9 +19,8 @@ from app.accounts import users
 from app.accounts.tables import AuditEvent, Membership, User
 from app.emails.tables import EmailOutbox
 from app.organisations.tables import Organisation
-from tests.integration.conftest import Org
+from tests.integration.conftest import PASSWORD, Org
 from tests.integration.web.conftest import parse, texts
-from tests.integration.web.test_accounts import PASSWORD
 
 
 class Visitor:

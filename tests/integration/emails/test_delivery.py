@@ -15,8 +15,8 @@ from httpx import AsyncClient
 from app.core.clock import FrozenClock
 from app.emails import services as emails
 from app.emails.tables import EmailOutbox
-from tests.integration.conftest import RunWorker, link
-from tests.integration.emails.conftest import LEA, ask_alert, ask_reset, make_account
+from tests.integration.conftest import RunWorker, confirmed_account, link
+from tests.integration.emails.conftest import LEA, ask_alert, ask_reset
 from tests.smtp_server import SmtpServer
 from workers import emails as email_jobs
 from workers.settings import WorkerSettings
@@ -37,7 +37,7 @@ async def test_smtp_down_far_past_the_old_retries_then_each_delivered_once(
     worker_ctx: dict[str, Any],
     queue: ArqRedis,
 ) -> None:
-    await make_account(RH, clock)
+    await confirmed_account(RH, clock)
     await ask_reset(client, RH)
     assert await ask_alert(client) == 202
     assert set(await rows()) == {"password_reset", "alert_confirm"}
@@ -82,7 +82,7 @@ async def test_redis_unreachable_at_request_time_the_sweep_delivers(
     clock: FrozenClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await make_account(RH, clock)
+    await confirmed_account(RH, clock)
     with caplog.at_level(logging.WARNING):
         await ask_reset(offline_client, RH)
         assert await ask_alert(offline_client) == 202
@@ -113,7 +113,7 @@ async def test_a_mail_whose_link_expired_is_dropped_with_a_reason_and_can_be_ask
     worker_ctx: dict[str, Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await make_account(RH, clock)
+    await confirmed_account(RH, clock)
     await ask_reset(client, RH)
     assert await ask_alert(client) == 202
     await email_jobs.send_emails(worker_ctx)  # SMTP down: both wait

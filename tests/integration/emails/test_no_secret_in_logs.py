@@ -17,8 +17,9 @@ from app.accounts.tables import Membership, User
 from app.core.clock import FrozenClock
 from app.emails.tables import EmailOutbox
 from app.organisations.schemas import OrganisationCreate
+from tests.integration.conftest import PASSWORD
 from tests.integration.emails.conftest import ask_alert, ask_reset
-from tests.integration.web.test_accounts import PASSWORD, post_form, sign_in
+from tests.integration.web.test_accounts import post_form, sign_in
 from workers import emails as email_jobs
 
 NEW_PASSWORD = "glacier-bleu-2026"

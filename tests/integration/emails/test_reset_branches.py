@@ -16,10 +16,9 @@ from app.accounts.tables import User
 from app.config import get_settings
 from app.core.clock import FrozenClock
 from app.emails.tables import EmailOutbox
-from tests.integration.conftest import RunWorker, forget_jobs, link
-from tests.integration.emails.conftest import make_account
+from tests.integration.conftest import PASSWORD, RunWorker, confirmed_account, forget_jobs, link
 from tests.integration.web.conftest import parse, texts
-from tests.integration.web.test_accounts import PASSWORD, post_form
+from tests.integration.web.test_accounts import post_form
 from tests.smtp_server import SmtpServer
 
 KNOWN = "rh@chalet.example"
@@ -51,7 +50,7 @@ async def test_each_branch_records_one_email_and_the_worker_sends_its_kind(
     clock: FrozenClock,
     queue: ArqRedis,
 ) -> None:
-    await make_account(KNOWN, clock)
+    await confirmed_account(KNOWN, clock)
     answers: dict[str, list[str]] = {}
     for email, kind in ((KNOWN, "password_reset"), (UNKNOWN, "password_reset_unknown")):
         await forget_jobs(queue)
@@ -86,7 +85,7 @@ async def test_each_branch_records_one_email_and_the_worker_sends_its_kind(
 async def test_a_locked_or_unconfirmed_account_gets_its_link_a_malformed_address_nothing(
     client: AsyncClient, run_worker: RunWorker, smtp: SmtpServer, clock: FrozenClock
 ) -> None:
-    locked = await make_account(LOCKED, clock)
+    locked = await confirmed_account(LOCKED, clock)
     await User.update({User.locked_until: clock.now() + timedelta(hours=1)}).where(
         User.id == locked.id
     )

@@ -19,8 +19,8 @@ from app.accounts.tables import Membership, User
 from app.core.clock import FrozenClock
 from app.emails.tables import EmailOutbox
 from app.organisations.tables import Organisation
-from tests.integration.conftest import ADMIN, Org
-from tests.integration.web.test_accounts import PASSWORD, csrf, post_form, sign_in, sign_up
+from tests.integration.conftest import ADMIN, PASSWORD, Org, confirmed_account
+from tests.integration.web.test_accounts import csrf, post_form, sign_in, sign_up
 
 EMAIL = "employeur@chalet.example"
 
@@ -48,12 +48,6 @@ def hasher(monkeypatch: pytest.MonkeyPatch) -> CountingHasher:
     return counting
 
 
-async def confirmed(clock: FrozenClock, email: str = EMAIL) -> User:
-    user = await users.create_user(email, PASSWORD, "Camille", clock.now())
-    await User.update({User.email_verified_at: clock.now()}).where(User.id == user.id)
-    return user
-
-
 async def work_of(hasher: CountingHasher, action: Callable[[], Awaitable[Any]]) -> dict[str, int]:
     hasher.calls.clear()
     await action()
@@ -63,9 +57,9 @@ async def work_of(hasher: CountingHasher, action: Callable[[], Awaitable[Any]]) 
 async def test_every_branch_does_the_same_hashing_work(
     client: AsyncClient, hasher: CountingHasher, clock: FrozenClock, employer: Org
 ) -> None:
-    await confirmed(clock)
+    await confirmed_account(EMAIL, clock)
     await users.create_user("nouveau@chalet.example", PASSWORD, "", clock.now())  # unconfirmed
-    locked = await confirmed(clock, "verrou@chalet.example")
+    locked = await confirmed_account("verrou@chalet.example", clock)
     await User.update({User.locked_until: clock.now() + timedelta(hours=1)}).where(
         User.id == locked.id
     )
@@ -111,7 +105,7 @@ async def test_every_branch_does_the_same_hashing_work(
     kinds = ["password_reset", "password_reset_unknown"]
     assert await EmailOutbox.count().where(EmailOutbox.template.is_in(kinds)) == 4
 
-    inviter = await confirmed(clock, "equipe@chalet.example")
+    inviter = await confirmed_account("equipe@chalet.example", clock)
     staff = users.SignedIn(
         user_id=inviter.id, email=inviter.email, name="", staff=True, organisation_ids=()
     )
@@ -157,9 +151,8 @@ async def writes_of(action: Callable[[], Awaitable[Any]]) -> dict[str, int]:
 async def test_an_invitation_writes_the_same_rows_whether_the_address_has_an_account_or_not(
     client: AsyncClient, hasher: CountingHasher, clock: FrozenClock, employer: Org
 ) -> None:
-    owner = await confirmed(clock, "patron@chalet.example")
-    await Membership(user=owner.id, organisation=employer.id, role="owner").save()
-    await confirmed(clock)  # an account, member of no organisation
+    owner = await confirmed_account("patron@chalet.example", clock, employer.id)
+    await confirmed_account(EMAIL, clock)  # an account, member of no organisation
     assert (await sign_in(client, owner.email)).status_code == 303
 
     def inviting(email: str, status: int = 303) -> Callable[[], Awaitable[Response]]:
@@ -191,7 +184,7 @@ async def test_an_invitation_writes_the_same_rows_whether_the_address_has_an_acc
 async def test_an_address_is_matched_exactly_whatever_its_case(
     client: AsyncClient, hasher: CountingHasher, clock: FrozenClock
 ) -> None:
-    await confirmed(clock)
+    await confirmed_account(EMAIL, clock)
     # `_` and `%` are characters, not patterns.
     for lookalike in ("employeu_@chalet.example", "employeu%@chalet.example", "%@chalet.example"):
         refused = await sign_in(client, lookalike)

@@ -10,11 +10,10 @@ from httpx import AsyncClient, Response
 from app.accounts.tables import AuditEvent, Membership, User
 from app.core.clock import FrozenClock
 from app.organisations.tables import Organisation
-from tests.integration.conftest import RunWorker, link
+from tests.integration.conftest import PASSWORD, RunWorker, link
 from tests.integration.web.conftest import parse, texts
 from tests.smtp_server import SmtpServer
 
-PASSWORD = "neige-fraiche-2026"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 

@@ -18,7 +18,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from app.alerts.tables import Alert
 from app.core.clock import FrozenClock
 from search.client import SearchEngine
-from tests.integration.conftest import Org, make_offer
+from tests.integration.conftest import PASSWORD, Org, make_offer
 from tests.integration.search.conftest import sync
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,6 +68,13 @@ async def done(page: Page) -> None:
     """No script error and no Content-Security-Policy refusal on any page of the test."""
     assert PROBLEMS.pop(id(page)) == []
     await page.context.close()
+
+
+async def sign_in_form(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Fill and send the sign-in form the page shows."""
+    await page.get_by_label("Adresse e-mail").fill(email)
+    await page.get_by_label("Mot de passe").fill(password)
+    await page.get_by_role("button", name="Se connecter").click()
 
 
 async def shot(page: Page, name: str) -> None:

@@ -4,7 +4,6 @@ rotating header used to get through from. Real Redis counters."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,22 +11,15 @@ from typing import Any
 import pytest
 import uvicorn
 from arq.connections import ArqRedis
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 
-from app.config import ConfigError, Settings, get_settings, load_settings
+from app.config import ConfigError, load_settings
 from app.core.clock import FrozenClock
 from app.core.ratelimit import real_client
-from tests.integration.conftest import close_clients
+from tests.integration.conftest import http_client, running_app, settings_with
 from tests.integration.web.test_accounts import csrf
 
 Client = Callable[[tuple[str, ...]], Any]
-
-
-def settings_with(trusted: tuple[str, ...]) -> Settings:
-    settings = get_settings()
-    return dataclasses.replace(
-        settings, site=dataclasses.replace(settings.site, forwarded_allow_ips=trusted)
-    )
 
 
 @pytest.fixture
@@ -36,22 +28,16 @@ def site(clean: None, clock: FrozenClock, queue: ArqRedis) -> Client:
 
     @asynccontextmanager
     async def open_site(trusted: tuple[str, ...]) -> AsyncIterator[AsyncClient]:
-        from app.main import create_app
-
-        app = create_app(settings_with(trusted), clock)
-        app.state.queue = queue
-        # Served as scripts/serve.py, the image and compose serve it: uvicorn with
-        # --proxy-headers --forwarded-allow-ips "<FORWARDED_ALLOW_IPS>".
-        server = uvicorn.Config(
-            app, proxy_headers=True, forwarded_allow_ips=",".join(trusted), log_config=None
-        )
-        server.load()
-        transport = ASGITransport(app=server.loaded_app, client=("127.0.0.1", 40000))
-        try:
-            async with AsyncClient(transport=transport, base_url="http://testserver.local") as c:
-                yield c
-        finally:
-            await close_clients(app)
+        trusting = settings_with(site={"forwarded_allow_ips": trusted})
+        async with running_app(trusting, clock, queue) as app:
+            # Served as scripts/serve.py, the image and compose serve it: uvicorn with
+            # --proxy-headers --forwarded-allow-ips "<FORWARDED_ALLOW_IPS>".
+            server = uvicorn.Config(
+                app, proxy_headers=True, forwarded_allow_ips=",".join(trusted), log_config=None
+            )
+            server.load()
+            async with http_client(server.loaded_app, peer=("127.0.0.1", 40000)) as client:
+                yield client
 
     return open_site
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 from httpx import AsyncClient
 from playwright.async_api import Browser, expect
 
-from app.accounts import users
-from app.accounts.tables import Membership, User
 from app.core.clock import FrozenClock
 from app.offers.tables import Offer
-from tests.integration.conftest import make_org
-from tests.integration.web.test_accounts import PASSWORD
-from tests.integration.web.test_browser import browser, new_page
+from tests.integration.conftest import confirmed_account, make_org
+from tests.integration.web.test_browser import browser, new_page, sign_in_form
 
 __all__ = ["browser"]
 
@@ -20,15 +17,11 @@ async def test_a_double_clicked_new_offer_makes_one_draft(
     browser: Browser, live_server: str, client: AsyncClient, clock: FrozenClock
 ) -> None:
     org = await make_org(client, "Refuge des Aiguilles", place="font-romeu")
-    user = await users.create_user("rh@refuge.example", PASSWORD, "Sam", clock.now())
-    await User.update({User.email_verified_at: clock.now()}).where(User.id == user.id)
-    await Membership(user=user.id, organisation=org.id, role="owner").save()
+    await confirmed_account("rh@refuge.example", clock, org.id)
 
     page = await new_page(browser)
     await page.goto(f"{live_server}/connexion?suivant=/espace")
-    await page.get_by_label("Adresse e-mail").fill("rh@refuge.example")
-    await page.get_by_label("Mot de passe").fill(PASSWORD)
-    await page.get_by_role("button", name="Se connecter").click()
+    await sign_in_form(page, "rh@refuge.example")
     await expect(page.locator("h1")).to_have_text("Mon espace")
     await page.goto(f"{live_server}/espace/offres/nouvelle?organisation={org.id}")
     await page.get_by_label("Intitulé du poste").fill("Gardien de refuge")

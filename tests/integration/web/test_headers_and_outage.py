@@ -5,16 +5,16 @@ they cannot honour (unknown filters) without being cached, and always parse."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from lxml import etree
 
+from app.config import Settings
 from app.core.clock import FrozenClock
 from search.client import SearchEngine
-from tests.integration.conftest import Org, close_clients, make_offer
+from tests.integration.conftest import Org, app_client, make_offer, settings_with
 from tests.integration.search.conftest import sync
 from tests.integration.web.conftest import parse
 from tests.meilisearch_server import free_port
@@ -69,18 +69,12 @@ async def test_a_refused_form_carries_them_too(client: AsyncClient) -> None:
 @pytest.fixture
 async def search_down(clock: FrozenClock, clean: None) -> AsyncIterator[AsyncClient]:
     """The app with its search engine pointed at a closed port: Meilisearch is down."""
-    from app.config import get_settings
-    from app.main import create_app
+    async with app_client(search_down_settings(), clock) as http:
+        yield http
 
-    settings = get_settings()
-    dead = replace(settings, search=replace(settings.search, url=f"http://127.0.0.1:{free_port()}"))
-    app = create_app(dead, clock)
-    try:
-        transport = ASGITransport(app=app)  # type: ignore[arg-type]
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            yield http
-    finally:
-        await close_clients(app)
+
+def search_down_settings() -> Settings:
+    return settings_with(search={"url": f"http://127.0.0.1:{free_port()}"})
 
 
 ENGLISH_OR_CLASSES = ("Error", "Exception", "Meilisearch", "search engine", "right now", "OSError")

@@ -4,15 +4,14 @@ Rate limits on alert subscriptions and the search API."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import msgspec
-from httpx import ASGITransport, AsyncClient
+from arq.connections import ArqRedis
+from httpx import AsyncClient
 
-from app.accounts import users
-from app.accounts.tables import AuditEvent, Membership, User
+from app.accounts.tables import AuditEvent, Membership
 from app.core.auth import Principal
 from app.core.clock import FrozenClock
 from app.offers import schemas as offer_schemas
@@ -20,21 +19,19 @@ from app.offers import services as offers
 from app.offers.tables import Offer
 from app.organisations.tables import Organisation
 from search.client import SearchEngine
-from tests.integration.conftest import RunWorker, close_clients, offer_body
+from tests.integration.conftest import (
+    RunWorker,
+    app_client,
+    confirmed_account,
+    offer_body,
+    settings_with,
+)
 from tests.integration.search.conftest import sync
 from tests.integration.web.test_accounts import csrf, post_form, sign_in, sign_up
 from tests.smtp_server import SmtpServer
 
 STAFF = ("equipe@example.fr", "equipe-montagne-2026")
 ADMIN = Principal(organisation_id=None, admin=True)
-
-
-async def person(email: str, password: str, clock: FrozenClock, staff: bool = False) -> User:
-    user = await users.create_user(email, password, "", clock.now())
-    await User.update({User.email_verified_at: clock.now(), User.staff: staff}).where(
-        User.id == user.id
-    )
-    return user
 
 
 async def pending_employer_offer(client: AsyncClient, clock: FrozenClock) -> tuple[int, Offer]:
@@ -69,7 +66,7 @@ async def test_pending_organisation_offers_are_hidden_until_verified(
     assert (await client.get(f"/api/offers/{offer.id}")).status_code == 404
     assert offer.id not in {o["id"] for o in (await client.get("/api/offers")).json()["items"]}
 
-    await person(*STAFF, clock, staff=True)
+    await confirmed_account(STAFF[0], clock, staff=True, password=STAFF[1])
     client.cookies.clear()
     assert (await sign_in(client, *STAFF)).status_code == 303
     page = await client.get("/moderation")
@@ -99,7 +96,7 @@ async def test_staff_unpublish_with_a_reason_the_employer_receives(
     await Organisation.update({Organisation.verified: True}).where(Organisation.id == org_id)
     await sync(engine, clock)
     assert await found(client, "pisteur") == {offer.id}
-    await person(*STAFF, clock, staff=True)
+    await confirmed_account(STAFF[0], clock, staff=True, password=STAFF[1])
     client.cookies.clear()
     await sign_in(client, *STAFF)
 
@@ -130,7 +127,7 @@ async def test_only_staff_moderate(
     client: AsyncClient, engine: SearchEngine, clock: FrozenClock
 ) -> None:
     org_id, offer = await pending_employer_offer(client, clock)
-    member = await person("membre@chalet.example", "membre-chalet-2026", clock)
+    member = await confirmed_account("membre@chalet.example", clock, password="membre-chalet-2026")
     await Membership(user=member.id, organisation=org_id, role="member").save()
     client.cookies.clear()
     assert (await client.get("/moderation")).status_code == 303  # anonymous: sign in first
@@ -169,27 +166,14 @@ async def test_alert_subscriptions_are_rate_limited(
 
 
 async def test_the_search_api_is_rate_limited_per_client(
-    clean: None, clock: FrozenClock, engine: SearchEngine
+    clean: None, clock: FrozenClock, engine: SearchEngine, queue: ArqRedis
 ) -> None:
-    from app.config import get_settings
-    from app.main import create_app
-
-    settings = get_settings()
-    limited = replace(settings, redis=replace(settings.redis, search_rate_per_minute=3))
-    app = create_app(limited, clock)
-    from app.core.queue import open_queue
-
-    app.state.queue = await open_queue(settings.redis.url)
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    try:
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            codes: list[Any] = [
-                (await http.get("/api/offers/search", params={"q": "serveur"})).status_code
-                for _ in range(4)
-            ]
-            assert codes == [200, 200, 200, 429]
-            clock.advance(timedelta(minutes=1))
-            assert (await http.get("/api/sessions/search")).status_code == 200
-    finally:
-        await app.state.queue.aclose()
-        await close_clients(app)
+    limited = settings_with(redis={"search_rate_per_minute": 3})
+    async with app_client(limited, clock, queue) as http:
+        codes: list[Any] = [
+            (await http.get("/api/offers/search", params={"q": "serveur"})).status_code
+            for _ in range(4)
+        ]
+        assert codes == [200, 200, 200, 429]
+        clock.advance(timedelta(minutes=1))
+        assert (await http.get("/api/sessions/search")).status_code == 200

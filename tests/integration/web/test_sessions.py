@@ -9,20 +9,13 @@ from httpx import AsyncClient, Response
 from redis.asyncio import Redis
 
 from app.accounts import users
-from app.accounts.tables import User
 from app.config import get_settings
 from app.core.clock import FrozenClock
-from tests.integration.conftest import Org
-from tests.integration.web.test_accounts import PASSWORD, csrf, post_form, sign_in
+from tests.integration.conftest import Org, confirmed_account
+from tests.integration.web.test_accounts import csrf, post_form, sign_in
 
 EMAIL = "rh@chalet.example"
 COOKIE = "em_session"
-
-
-async def confirmed(clock: FrozenClock, email: str = EMAIL) -> User:
-    user = await users.create_user(email, PASSWORD, "Camille", clock.now())
-    await User.update({User.email_verified_at: clock.now()}).where(User.id == user.id)
-    return user
 
 
 def session_cookie(response: Response) -> str | None:
@@ -56,7 +49,7 @@ def opens_space(response: Response) -> bool:
 
 
 async def test_a_planted_id_is_never_adopted(client: AsyncClient, clock: FrozenClock) -> None:
-    await confirmed(clock)
+    await confirmed_account(EMAIL, clock)
     planted = secrets.token_hex(32)
     client.cookies.set(COOKIE, planted, domain="testserver.local")
     # The attacker's cookie is in the victim's browser; the victim signs in.
@@ -88,8 +81,8 @@ async def test_an_unknown_id_gets_no_record_and_an_expired_cookie(client: AsyncC
 async def test_the_id_changes_at_sign_in_and_the_old_one_dies(
     client: AsyncClient, clock: FrozenClock, employer: Org
 ) -> None:
-    await confirmed(clock)
-    await confirmed(clock, "autre@chalet.example")
+    await confirmed_account(EMAIL, clock)
+    await confirmed_account("autre@chalet.example", clock)
     first = session_cookie(await sign_in(client, EMAIL))
     assert first
     assert await stored(first)
@@ -109,7 +102,7 @@ async def test_the_id_changes_at_sign_in_and_the_old_one_dies(
 async def test_sign_out_deletes_the_record_and_expires_the_cookie(
     client: AsyncClient, clock: FrozenClock
 ) -> None:
-    await confirmed(clock)
+    await confirmed_account(EMAIL, clock)
     session_id = session_cookie(await sign_in(client, EMAIL))
     assert session_id
     token = await csrf(client, "/espace")
@@ -125,7 +118,7 @@ async def test_sign_out_deletes_the_record_and_expires_the_cookie(
 async def test_joining_an_organisation_renews_the_id(
     client: AsyncClient, clock: FrozenClock, employer: Org
 ) -> None:
-    user = await confirmed(clock)
+    user = await confirmed_account(EMAIL, clock)
     before = session_cookie(await sign_in(client, EMAIL))
     assert before
     person = users.SignedIn(user_id=user.id, email=EMAIL, name="", staff=True, organisation_ids=())

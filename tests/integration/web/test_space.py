@@ -10,7 +10,6 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from app.accounts import users
 from app.accounts.tables import ApiToken, AuditEvent, Membership, User
 from app.alerts.tables import Alert, AlertSend
 from app.core.clock import FrozenClock
@@ -21,6 +20,7 @@ from search.client import SearchEngine
 from tests.integration.conftest import (
     Org,
     RunWorker,
+    confirmed_account,
     make_offer,
     make_org,
     session_body,
@@ -29,7 +29,6 @@ from tests.integration.conftest import (
 from tests.integration.search.conftest import sync
 from tests.integration.web.conftest import parse, texts
 from tests.integration.web.test_accounts import (
-    PASSWORD,
     confirmed_user,
     csrf,
     post_form,
@@ -65,22 +64,10 @@ def offer_form(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-async def member_of(
-    organisation_id: int | None, email: str, clock: FrozenClock, staff: bool = False
-) -> None:
-    """A confirmed account, member of the organisation, made directly in the database."""
-    user = await users.create_user(email, PASSWORD, "Dominique", clock.now())
-    await User.update({User.email_verified_at: clock.now(), User.staff: staff}).where(
-        User.id == user.id
-    )
-    if organisation_id is not None:
-        await Membership(user=user.id, organisation=organisation_id, role="owner").save()
-
-
 async def signed_in_member(
     client: AsyncClient, org: Org, email: str, clock: FrozenClock, staff: bool = False
 ) -> None:
-    await member_of(org.id, email, clock, staff)
+    await confirmed_account(email, clock, org.id, staff=staff)
     assert (await sign_in(client, email)).status_code == 303
 
 
@@ -360,7 +347,7 @@ async def test_another_organisation_gets_not_found_and_changes_nothing(
 
     # Staff may act for every organisation.
     await client.post("/deconnexion", data={"_csrf_token": token})
-    await member_of(None, "equipe@emploi-montagne.example", clock, staff=True)
+    await confirmed_account("equipe@emploi-montagne.example", clock, staff=True)
     assert (await sign_in(client, "equipe@emploi-montagne.example")).status_code == 303
     listing = await client.get(f"/espace/offres?organisation={employer.id}")
     assert listing.status_code == 200

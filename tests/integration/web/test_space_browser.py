@@ -8,13 +8,10 @@ import re
 from httpx import AsyncClient
 from playwright.async_api import Browser, expect
 
-from app.accounts import users
-from app.accounts.tables import Membership, User
 from app.core.clock import FrozenClock
 from app.offers.tables import Offer
-from tests.integration.conftest import make_org
-from tests.integration.web.test_accounts import PASSWORD
-from tests.integration.web.test_browser import browser, done, new_page, shot
+from tests.integration.conftest import confirmed_account, make_org
+from tests.integration.web.test_browser import browser, done, new_page, shot, sign_in_form
 
 __all__ = ["browser"]  # the fixture, shared with the other browser tests
 ORG_EMAIL = "rh@example.fr"  # make_org's contact address: the form's default apply address
@@ -24,16 +21,12 @@ async def test_an_employer_writes_and_publishes_an_offer(
     browser: Browser, live_server: str, client: AsyncClient, clock: FrozenClock
 ) -> None:
     org = await make_org(client, "Auberge du Plateau", place="font-romeu")
-    user = await users.create_user("rh@auberge.example", PASSWORD, "Alex", clock.now())
-    await User.update({User.email_verified_at: clock.now()}).where(User.id == user.id)
-    await Membership(user=user.id, organisation=org.id, role="owner").save()
+    await confirmed_account("rh@auberge.example", clock, org.id)
 
     page = await new_page(browser)
     await page.goto(f"{live_server}/espace")
     await expect(page).to_have_url(re.compile(r"/connexion\?suivant=/espace$"))
-    await page.get_by_label("Adresse e-mail").fill("rh@auberge.example")
-    await page.get_by_label("Mot de passe").fill(PASSWORD)
-    await page.get_by_role("button", name="Se connecter").click()
+    await sign_in_form(page, "rh@auberge.example")
     await expect(page.locator("h1")).to_have_text("Mon espace")
     await page.get_by_role("link", name="Mes offres").click()
     await expect(page.locator("h1")).to_have_text("Mes offres")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
 import pytest
-from httpx import ASGITransport, AsyncClient, Response
+from httpx import AsyncClient, Response
 
 from app.core.clock import FrozenClock
 from search.client import SearchEngine
-from tests.integration.conftest import Org, close_clients, make_org, session_body, training_body
+from tests.integration.conftest import Org, app_client, make_org, session_body, training_body
 from tests.integration.search.conftest import sync
-from tests.meilisearch_server import free_port
+from tests.integration.web.test_headers_and_outage import search_down_settings
 
 HOSTILE = "<script>alert(1)</script> Moniteur & pisteur"
 
@@ -459,18 +459,8 @@ async def test_unknown_training_is_a_404_page(client: AsyncClient, slug: str) ->
 
 
 async def test_search_engine_down_is_a_503_page(client: AsyncClient, clock: FrozenClock) -> None:
-    from app.config import get_settings
-    from app.main import create_app
-
-    settings = get_settings()
-    dead = replace(settings, search=replace(settings.search, url=f"http://127.0.0.1:{free_port()}"))
-    app = create_app(dead, clock)
-    try:
-        transport = ASGITransport(app=app)  # type: ignore[arg-type]
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            response = await http.get("/formations?massif=jura")
-    finally:
-        await close_clients(app)
+    async with app_client(search_down_settings(), clock) as http:
+        response = await http.get("/formations?massif=jura")
     assert response.status_code == 503
     assert response.headers["cache-control"] == "no-store"
     doc = page_of(response)

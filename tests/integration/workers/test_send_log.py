@@ -14,8 +14,7 @@ from app.alerts.send_log import prune_send_log
 from app.alerts.tables import Alert, AlertSend
 from app.core.clock import FrozenClock
 from app.moderation.services import unpublish_offer
-from tests.integration.conftest import Org, make_offer
-from tests.integration.web.test_moderation import person
+from tests.integration.conftest import Org, confirmed_account, make_offer
 from tests.integration.workers.conftest import RunWorker, listed_titles
 from tests.integration.workers.test_alerts import LEA, confirm_from_email, subscribe
 from tests.smtp_server import SmtpServer
@@ -42,9 +41,7 @@ async def test_pruning_forgets_only_what_cannot_match_again(
         "Second de cuisine logé",
     ]
     # A moderator puts one back to draft.
-    staff = await person(
-        "moderation@emploi-montagne.example", "Mot-de-passe-solide-42", clock, True
-    )
+    staff = await confirmed_account("moderation@emploi-montagne.example", clock, staff=True)
     moderator = users.SignedIn(staff.id, staff.email, "", True, ())
     await unpublish_offer(held["id"], "Annonce incomplète", moderator, clock.now())
 
