@@ -4,18 +4,17 @@ control characters are refused in every text and line breaks normalised (app.cor
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
 from litestar import Litestar
-from litestar.routes import HTTPRoute
 
 from app.core.limits import FORM_MAX_BYTES, FORM_MAX_FIELDS, InputLimits, TooLarge
 from tests.integration.conftest import ADMIN, Org, offer_body
 from tests.integration.web.conftest import parse
+from tests.routes import app_routes, is_site_path
 
 PROBLEM = "application/problem+json"
 
@@ -27,13 +26,7 @@ def _app(client: AsyncClient) -> Litestar:
 
 def site_post_paths(app: Litestar) -> list[str]:
     """Every non-API route that takes a POST, its path parameters filled in."""
-    paths: set[str] = set()
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute) or route.path.startswith("/api"):
-            continue
-        if "POST" in route.methods:
-            paths.add(re.sub(r"\{[^}:]+:int\}", "1", re.sub(r"\{[^}:]+:str\}", "x", route.path)))
-    return sorted(paths)
+    return sorted({route.url for route in app_routes(app, {"POST"}, is_site_path)})
 
 
 async def test_a_deeply_nested_json_body_is_a_400(client: AsyncClient, employer: Org) -> None:

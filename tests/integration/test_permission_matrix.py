@@ -27,9 +27,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from argon2 import PasswordHasher
 from arq.connections import ArqRedis
-from httpx import ASGITransport, AsyncClient, Response
+from httpx import AsyncClient, Response
 from litestar import Litestar
-from litestar.routes import HTTPRoute
 
 from app.accounts import users
 from app.accounts.tables import Membership, User
@@ -44,16 +43,19 @@ from app.web.session import NOT_ACCOUNT_PAGES
 from tests.conftest import DATA_TABLES, NOW
 from tests.integration.conftest import (
     ADMIN,
+    PASSWORD,
     Org,
-    close_clients,
+    http_client,
     make_offer,
     make_org,
     offer_body,
+    running_app,
     session_body,
     training_body,
 )
-from tests.integration.web.test_accounts import PASSWORD, csrf, sign_in
+from tests.integration.web.test_accounts import csrf, sign_in
 from tests.integration.web.test_space import offer_form
+from tests.routes import app_routes
 
 Who = Literal["anonymous", "other", "owner", "staff"]
 Kind = Literal["employer", "school"]
@@ -61,7 +63,6 @@ WHO: tuple[Who, ...] = ("anonymous", "other", "owner", "staff")
 EVERYONE: frozenset[Who] = frozenset(WHO)
 OWNER_OR_STAFF: frozenset[Who] = frozenset({"owner", "staff"})
 STAFF: frozenset[Who] = frozenset({"staff"})
-CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NEW_PASSWORD = "glacier-bleu-2026"
 # Where the site sends an anonymous visitor who tried a page of the space.
 TO_SIGN_IN = "/connexion?suivant="
@@ -137,8 +138,7 @@ class World:
         self.count = 0
 
     def new_client(self) -> AsyncClient:
-        transport = ASGITransport(app=self.app)  # type: ignore[arg-type]
-        client = AsyncClient(transport=transport, base_url="http://testserver.local")
+        client = http_client(self.app)
         self.clients.append(client)
         return client
 
@@ -258,14 +258,8 @@ class World:
 @pytest.fixture(scope="module")
 async def matrix_app(queue: ArqRedis) -> AsyncIterator[Litestar]:
     """One app for the module (making one takes a while); its clock never moves here."""
-    from app.main import create_app
-
-    app = create_app(get_settings(), FrozenClock(NOW))
-    app.state.queue = queue
-    try:
+    async with running_app(get_settings(), FrozenClock(NOW), queue) as app:
         yield app
-    finally:
-        await close_clients(app)
 
 
 @pytest.fixture
@@ -864,14 +858,7 @@ MATRIX: tuple[Rule, ...] = (
 
 def changing_routes(app: Litestar) -> dict[str, Any]:
     """Every "METHOD /path" of the app that may change something, with its handler."""
-    found: dict[str, Any] = {}
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute):
-            continue
-        for handler in route.route_handlers:
-            for method in sorted(set(handler.http_methods) & CHANGING):
-                found[f"{method} {route.path}"] = handler
-    return found
+    return {route.name: route.handler for route in app_routes(app)}
 
 
 def path_pattern(path: str) -> re.Pattern[str]:

@@ -8,7 +8,6 @@ being listed here fails the test, and so does an entry for a route that is gone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,15 +15,14 @@ import pytest
 from arq.connections import ArqRedis
 from httpx import ASGITransport, AsyncClient
 from litestar import Litestar
-from litestar.routes import HTTPRoute
 
 from app.config import get_settings
 from app.core.clock import FrozenClock
 from app.web.csrf import SIGNED_LINK
 from tests.conftest import NOW
-from tests.integration.conftest import close_clients
+from tests.integration.conftest import running_app
+from tests.routes import app_routes, concrete, is_site_path
 
-CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Forms that must work without a session, so without a CSRF token; and why.
 NO_TOKEN: dict[str, str] = {
     "POST /offres/alerte": (
@@ -43,30 +41,13 @@ NO_TOKEN: dict[str, str] = {
 
 def site_routes(app: Litestar) -> dict[str, Any]:
     """Every "METHOD /path" of the site (not the JSON API) that may change something."""
-    found: dict[str, Any] = {}
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute) or re.match(r"/api(/|$)", route.path):
-            continue
-        for handler in route.route_handlers:
-            for method in sorted(set(handler.http_methods) & CHANGING):
-                found[f"{method} {route.path}"] = handler
-    return found
-
-
-def concrete(path: str) -> str:
-    return re.sub(r"\{[a-z_]+:int\}", "1", path)
+    return {route.name: route.handler for route in app_routes(app, where=is_site_path)}
 
 
 @pytest.fixture
 async def app(clean: None, queue: ArqRedis) -> AsyncIterator[Litestar]:
-    from app.main import create_app
-
-    made = create_app(get_settings(), FrozenClock(NOW))
-    made.state.queue = queue
-    try:
+    async with running_app(get_settings(), FrozenClock(NOW), queue) as made:
         yield made
-    finally:
-        await close_clients(made)
 
 
 async def test_every_site_form_refuses_a_post_without_its_token(app: Litestar) -> None:

@@ -5,63 +5,52 @@ which keep no session, still serve. Real PostgreSQL and Meilisearch; Redis on a 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
-from httpx import ASGITransport, AsyncClient, Response
+from httpx import AsyncClient, Response
 from litestar import Litestar, get
-from litestar.routes import HTTPRoute
 from redis.asyncio import Redis
 
-from app.accounts import users
-from app.accounts.tables import User
-from app.config import Settings, get_settings
+from app.config import Settings
 from app.core.clock import FrozenClock
 from app.web.session import ACCOUNT_PAGES
 from search.client import SearchEngine
 from search.sync import drain_outbox
-from tests.integration.conftest import Org, close_clients, make_offer
+from tests.integration.conftest import (
+    PASSWORD,
+    Org,
+    app_client,
+    confirmed_account,
+    http_client,
+    make_offer,
+    running_app,
+    settings_with,
+)
 from tests.integration.web.conftest import parse
 from tests.meilisearch_server import free_port
+from tests.routes import app_routes
 
 FRENCH = "Le service de comptes est momentanément indisponible, réessayez dans quelques minutes"
-PASSWORD = "neige-fraiche-2026"
 SESSION = {"em_session": "ab" * 32}  # a signed-in visitor's cookie (its record is in Redis)
 
 
 def redis_down_settings() -> Settings:
-    settings = get_settings()
-    closed = f"redis://127.0.0.1:{free_port()}/0"
-    return replace(settings, redis=replace(settings.redis, url=closed))
+    return settings_with(redis={"url": f"redis://127.0.0.1:{free_port()}/0"})
 
 
 @pytest.fixture
 async def down(clean: None, clock: FrozenClock) -> AsyncIterator[tuple[Litestar, AsyncClient]]:
     """The app with REDIS_URL on a closed port, as its lifespan leaves it (no queue)."""
-    from app.main import create_app
-
-    app = create_app(redis_down_settings(), clock)
-    app.state.queue = None  # what the lifespan keeps when Redis does not answer at start
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    try:
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            yield app, http
-    finally:
-        await close_clients(app)
+    async with running_app(redis_down_settings(), clock) as app, http_client(app) as http:
+        yield app, http
 
 
 def account_routes(app: Litestar) -> list[tuple[str, str]]:
     """Every (method, path) of the account pages, path parameters filled with 1."""
-    found: list[tuple[str, str]] = []
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute) or not ACCOUNT_PAGES.match(route.path):
-            continue
-        path = re.sub(r"\{[^}]+\}", "1", route.path)
-        found += [(m, path) for m in sorted(route.methods) if m in ("GET", "POST")]
-    return found
+    pages = app_routes(app, {"GET", "POST"}, ACCOUNT_PAGES.match)
+    return [(route.method, route.url) for route in pages]
 
 
 def assert_accounts_unavailable(response: Response, what: str) -> None:
@@ -146,25 +135,18 @@ async def test_a_session_written_as_the_answer_starts_gets_the_page_too(
 ) -> None:
     """Redis answers the account page's probe and is gone when the session is written: the
     store fails while the response starts, where Litestar's exception handlers cannot answer."""
-    from app.main import create_app
-
-    user = await users.create_user("rh@chalet.example", PASSWORD, "Camille", clock.now())
-    await User.update({User.email_verified_at: clock.now()}).where(User.id == user.id)
+    await confirmed_account("rh@chalet.example", clock)
     token, csrf_cookie = await csrf_from_a_healthy_app(client)
     redis = RedisThatDies()
     await redis.start()
-    settings = get_settings()
-    dying = f"redis://127.0.0.1:{redis.port}/0"
-    app = create_app(replace(settings, redis=replace(settings.redis, url=dying)), clock)
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
+    dying = settings_with(redis={"url": f"redis://127.0.0.1:{redis.port}/0"})
     try:
-        async with AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+        async with app_client(dying, clock) as http:
             http.cookies.update({"em_csrf": csrf_cookie})
             form = {"_csrf_token": token, "email": "rh@chalet.example", "password": PASSWORD}
             response = await http.post("/connexion", data=form)
     finally:
         redis.close()
-        await close_clients(app)
     assert redis.server is None, "the probe reached Redis, then Redis died"
     assert_accounts_unavailable(response, "POST /connexion, Redis gone as the session is written")
     assert "set-cookie" not in {k.lower() for k in response.headers}, "no session id handed out"
