@@ -45,12 +45,19 @@ async def confirmed_alerts_and_offers(
 
 
 class HangsAfter:
-    """The worker's alert mail, frozen after `count` emails (as a worker killed mid-run)."""
+    """The worker's alert mail, frozen after `count` e-mails (as a worker killed mid-run): as
+    the next one starts, or with `before_marking`, right after the mail server accepted the
+    last of them and before the run could mark its offers sent (the crash window)."""
 
-    def __init__(self, mail: digests.Mail, count: int) -> None:
+    def __init__(self, mail: digests.Mail, count: int, before_marking: bool = False) -> None:
         self.mail = mail
         self.count = count
+        self.before_marking = before_marking
         self.hanging = asyncio.Event()
+
+    async def hang(self) -> None:
+        self.hanging.set()
+        await asyncio.Event().wait()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[digests.Send]:
@@ -58,10 +65,12 @@ class HangsAfter:
 
             async def send_or_hang(digest: digests.Digest) -> str:
                 if self.count == 0:
-                    self.hanging.set()
-                    await asyncio.Event().wait()
+                    await self.hang()
                 self.count -= 1
-                return await send(digest)
+                message_id = await send(digest)
+                if self.count == 0 and self.before_marking:
+                    await self.hang()
+                return message_id
 
             yield send_or_hang
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from tests.integration.workers.conftest import RunWorker, listed_titles
 from tests.integration.workers.test_alert_delivery import (
     ADDRESSES,
     TITLES,
+    HangsAfter,
     confirmed_alerts_and_offers,
 )
 from tests.integration.workers.test_alerts import cook
@@ -37,27 +37,6 @@ from workers.mail import Email, SmtpMailer
 from workers.mail_session import open_session
 
 ALERT_ID = re.compile(r"<alert-(\d+)-[0-9a-f]{16}@[^>\s]+>")
-
-
-class KilledAfterTheServerAccepted:
-    """The worker's alert mail, frozen right after the mail server accepted an e-mail and
-    before the run could mark its offers sent (a worker killed in the crash window)."""
-
-    def __init__(self, mail: digests.Mail) -> None:
-        self.mail = mail
-        self.hanging = asyncio.Event()
-
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[digests.Send]:
-        async with self.mail.session() as send:
-
-            async def send_then_hang(digest: digests.Digest) -> str:
-                await send(digest)
-                self.hanging.set()
-                await asyncio.Event().wait()
-                raise AssertionError("never reached")
-
-            yield send_then_hang
 
 
 def message_id(email: Received) -> str:
@@ -80,7 +59,7 @@ async def test_a_resend_after_a_crash_carries_the_same_message_id(
     assert (await match_due_alerts(engine, now)).claimed == 6
 
     mailer = SmtpMailer(worker_settings.mail.smtp_url, worker_settings.mail)
-    killed = KilledAfterTheServerAccepted(AlertMail(mailer))
+    killed = HangsAfter(AlertMail(mailer), 1, before_marking=True)
     sending = asyncio.create_task(digests.send_pending(worker_settings, now, killed))
     await killed.hanging.wait()
     sending.cancel()
