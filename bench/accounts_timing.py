@@ -22,18 +22,12 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
-
-ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "postgresql://postgres@127.0.0.1:5432/em_bench_accounts"
 PREFIX = "bench-accounts"
 PASSWORD = "neige-fraiche-2026"
@@ -41,29 +35,6 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 # Set before the app is imported: piccolo_conf.py reads the settings at import.
 os.environ.update({"DATABASE_URL": DATABASE, "REDIS_KEY_PREFIX": PREFIX, "APP_ENV": "test"})
-
-
-async def _admin(statement: str) -> None:
-    url = urlunsplit(urlsplit(DATABASE)._replace(path="/postgres"))
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-def _migrate() -> None:
-    piccolo = str(Path(sys.executable).parent / "piccolo")
-    result = subprocess.run(
-        [piccolo, "migrations", "forwards", "all"],
-        cwd=ROOT,
-        env={**os.environ},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0 or "Error" in result.stdout:
-        sys.exit(f"migrations failed:\n{result.stdout}\n{result.stderr}")
 
 
 Branch = Callable[[int], Awaitable[Any]]
@@ -253,17 +224,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=25, help="samples per branch (25)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     options = parser.parse_args(argv)
-    name = urlsplit(DATABASE).path.lstrip("/")
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    # They import the app: only once the environment above is set.
+    from bench._setup import drop_database
+    from bench.generate import ensure_database, migrate
+
+    asyncio.run(drop_database(DATABASE))  # a fresh one each time
+    asyncio.run(ensure_database(DATABASE))
     try:
-        _migrate()
+        migrate(DATABASE)
         timings = asyncio.run(run(options.samples))
         print(report(timings, options.samples))
     finally:
         asyncio.run(_forget_sessions())
         if not options.keep:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(drop_database(DATABASE))
     return 0
 
 
