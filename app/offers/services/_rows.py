@@ -6,13 +6,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from app.core.auth import Principal
 from app.core.clock import FRANCE
-from app.core.creation import broke, insert_with_slug
-from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.creation import create_once
+from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.text import random_suffix, slugify
 from app.core.validation import Checker, email_problem, url_problem
 from app.core.vocabulary import (
@@ -161,35 +160,15 @@ async def create(
         created_at=now,
         updated_at=now,
     )
-
-    async def insert(slug: str) -> int:
-        row.slug = slug
-        await row.save()
-        await record(Entity.OFFER, row.id, Operation.UPSERT, now)
-        return int(row.id)
-
     base = slugify(f"{data.title} {place.slug}", 110)
-    try:
-        offer_id = await insert_with_slug(
-            insert, base, "offer_slug_key", first=f"{base}-{random_suffix(5)}"
-        )
-    except asyncpg.UniqueViolationError as exc:
-        if creation_key is None or not broke(exc, "offer_creation_key_key"):
-            raise
-        offer_id = await _made_with(creation_key, organisation_id)
-    return await get(offer_id)
-
-
-async def _made_with(creation_key: str, organisation_id: int) -> int:
-    """The offer a first submit of this creation key made."""
-    made = (
-        await Offer.select(Offer.id, Offer.organisation)
-        .where(Offer.creation_key == creation_key)
-        .first()
+    offer_id = await create_once(
+        row,
+        owner=(Offer.organisation, organisation_id),
+        also=lambda offer_id: record(Entity.OFFER, offer_id, Operation.UPSERT, now),
+        slug_base=base,
+        first_slug=f"{base}-{random_suffix(5)}",
     )
-    if made is None or made["organisation"] != organisation_id:
-        raise Conflict("creation_key: already used; reload the form")
-    return int(made["id"])
+    return await get(offer_id)
 
 
 def _current(row: Offer) -> dict[str, Any]:

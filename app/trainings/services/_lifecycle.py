@@ -12,19 +12,18 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from app.core.auth import Principal
 from app.core.clock import Clock, today
-from app.core.creation import broke
+from app.core.creation import create_once
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.validation import Checker
 from app.core.vocabulary import SessionStatus
 from app.outbox.services import Entity, Operation, record
 from app.places import services as places
 from app.trainings import schemas
-from app.trainings.services._rows import get_session, made_with
+from app.trainings.services._rows import get_session
 from app.trainings.tables import Training, TrainingSession
 
 
@@ -105,17 +104,12 @@ async def create_session(
         created_at=now,
         updated_at=now,
     )
-    try:
-        async with TrainingSession._meta.db.transaction():
-            await row.save()
-            await record(Entity.SESSION, row.id, Operation.UPSERT, now)
-    except asyncpg.UniqueViolationError as exc:
-        if creation_key is None or not broke(exc, "training_session_creation_key_key"):
-            raise
-        return await get_session(
-            await made_with(TrainingSession, creation_key, training["organisation"])
-        )
-    return await get_session(row.id)
+    session_id = await create_once(
+        row,
+        owner=(TrainingSession.training._.organisation, training["organisation"]),
+        also=lambda session_id: record(Entity.SESSION, session_id, Operation.UPSERT, now),
+    )
+    return await get_session(session_id)
 
 
 async def _locked_change(

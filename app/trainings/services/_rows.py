@@ -10,12 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from app.core.auth import Principal
-from app.core.creation import broke, insert_with_slug
-from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.creation import create_once
+from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.text import slugify
 from app.core.validation import Checker
 from app.core.vocabulary import Funding, Modality, OrganisationKind, SessionStatus
@@ -162,34 +161,13 @@ async def create_training(
         created_at=now,
         updated_at=now,
     )
-
-    async def insert(slug: str) -> int:
-        row.slug = slug
-        await row.save()
-        await record(Entity.TRAINING, row.id, Operation.UPSERT, now)
-        return int(row.id)
-
-    try:
-        training_id = await insert_with_slug(insert, slugify(data.title, 110), "training_slug_key")
-    except asyncpg.UniqueViolationError as exc:
-        if creation_key is None or not broke(exc, "training_creation_key_key"):
-            raise
-        training_id = await made_with(Training, creation_key, organisation_id)
+    training_id = await create_once(
+        row,
+        owner=(Training.organisation, organisation_id),
+        also=lambda training_id: record(Entity.TRAINING, training_id, Operation.UPSERT, now),
+        slug_base=slugify(data.title, 110),
+    )
     return await get_training(training_id)
-
-
-async def made_with(table: type[Training] | type[TrainingSession], key: str, owner: int) -> int:
-    """The training or session a first submit of this creation key made (for this school)."""
-    if table is Training:
-        query = Training.select(Training.id, Training.organisation.as_alias("owner"))
-    else:
-        query = TrainingSession.select(
-            TrainingSession.id, TrainingSession.training._.organisation.as_alias("owner")
-        )
-    made = await query.where(table.creation_key == key).first()
-    if made is None or made["owner"] != owner:
-        raise Conflict("creation_key: already used; reload the form")
-    return int(made["id"])
 
 
 async def update_training(
