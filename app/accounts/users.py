@@ -254,12 +254,19 @@ def reset_token(user: User, secret: str, now: datetime) -> str:
     )
 
 
-async def reset_password(token: str, password: str, secret: str, now: datetime) -> User:
-    """Set a new password from a reset link; the link works once (the fingerprint changes)."""
+async def reset_link_user(token: str, secret: str, now: datetime) -> User:
+    """The account a reset link is for, while the link still works: BadLink when it was
+    altered, has expired, or was used (the password, hence the fingerprint, changed)."""
     payload = _unsign(secret, "password-reset", token, now)
     user = await User.objects().where(User.id == payload.get("u")).first()
     if user is None or not secrets.compare_digest(fingerprint(user), str(payload.get("f"))):
         raise BadLink("this link has already been used")
+    return user
+
+
+async def reset_password(token: str, password: str, secret: str, now: datetime) -> User:
+    """Set a new password from a reset link; the link works once (the fingerprint changes)."""
+    user = await reset_link_user(token, secret, now)
     check_password(password, user.email)
     await User.update(
         {

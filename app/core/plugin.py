@@ -44,8 +44,9 @@ from app.web.csrf import csrf_middleware
 from app.web.pages import refused_input_handler
 from app.web.redis_outage import REDIS_EXCEPTION_HANDLERS, RedisOutageMiddleware
 from app.web.routes import web_routes
-from app.web.session import NOT_ACCOUNT_PAGES
+from app.web.session import NOT_ACCOUNT_PAGES, SESSION_MAX_AGE
 from app.web.session_backend import IssuedSessionConfig
+from app.web.site_errors import SITE_EXCEPTION_HANDLERS
 from app.web.templating import template_config
 from search.client import SearchEngine, open_engine
 
@@ -197,7 +198,7 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
             IssuedSessionConfig(
                 key="em_session",
                 store="sessions",
-                max_age=14 * 24 * 3600,
+                max_age=SESSION_MAX_AGE,
                 secure=secure_cookies,
                 httponly=True,
                 samesite="lax",
@@ -208,6 +209,8 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.middleware.append(csrf_middleware(settings.site.secret_key, secure_cookies))
         app_config.dependencies.update(DEPENDENCIES)
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+        # On the site (not /api) the same refusals are French pages.
+        app_config.exception_handlers.update(SITE_EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.exception_handlers.update(
             {TooLarge: refused_input_handler, FormRefused: refused_input_handler}
         )

@@ -18,18 +18,24 @@ import re
 from typing import Any
 
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import Receive, Scope, Send
+from litestar.types import Message, Receive, Scope, Send
 
 from app.core.paths import API_PATHS
-from app.web.session import NOT_ACCOUNT_PAGES
+from app.web.session import NOT_ACCOUNT_PAGES, SESSION_MAX_AGE
 
 _PUBLIC_READ = re.compile(NOT_ACCOUNT_PAGES)
 
 
 class SiteCSRFMiddleware(CSRFMiddleware):
-    """Checks every write of the site; hands out tokens on the account pages only."""
+    """Checks every write of the site; hands out tokens on the account pages only.
+
+    Litestar's cookie lasts as long as the browser runs: a phone that restores its tabs after
+    a restart sends a form whose cookie is gone. Ours lasts as long as a session (Max-Age),
+    counted again from every account page read (the same token, set again).
+    """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope.get("method")
@@ -37,6 +43,25 @@ class SiteCSRFMiddleware(CSRFMiddleware):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def create_send_wrapper(self, send: Send, token: str, csrf_cookie: str | None) -> Send:
+        cookie = Cookie(
+            key=self.config.cookie_name,
+            value=token,
+            path=self.config.cookie_path,
+            max_age=SESSION_MAX_AGE,
+            secure=self.config.cookie_secure,
+            httponly=self.config.cookie_httponly,
+            samesite=self.config.cookie_samesite,
+            domain=self.config.cookie_domain,
+        ).to_header(header="")
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableScopeHeaders.from_message(message).add("set-cookie", cookie)
+            await send(message)
+
+        return send_wrapper
 
 
 def csrf_middleware(secret: str, secure: bool) -> DefineMiddleware:

@@ -9,7 +9,7 @@ from litestar import Request, Response
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
-from app.core.errors import DomainError, FieldError, domain_error_handler
+from app.core.errors import DomainError, FieldError, NotFound, domain_error_handler
 from app.core.limits import TooLarge
 from app.core.paths import is_api_path
 
@@ -21,17 +21,29 @@ def page(name: str, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=name, context=context, status_code=status_code)
 
 
-def problem_page(error: DomainError, kind: str | None = None) -> Template:
+def problem_page(
+    error: DomainError,
+    kind: str | None = None,
+    *,
+    said: str | None = None,
+    back: tuple[str, str] | None = None,
+) -> Template:
     """The French page for a refused request (the API answers problem details instead).
 
     `kind` picks the page's French text in message.html (the error's own kind by default;
     e.g. "search-unavailable", "accounts-unavailable" for an `Unavailable`). The error's
-    English detail is shown below 500 only: an outage's says nothing a visitor can act on.
-    The error's headers (Retry-After) go along; the page is never cached.
+    English detail is never shown: `said` is a French sentence to add, `back` the
+    (address, label) of the next step (by default message.html's for the kind, else the
+    offers). The error's headers (Retry-After) go along; the page is never cached.
     """
-    detail = error.detail if error.status < 500 else None
     response = uncached(
-        page("message.html", status_code=error.status, kind=kind or error.kind, detail=detail)
+        page(
+            "message.html",
+            status_code=error.status,
+            kind=kind or error.kind,
+            said=said,
+            back=back,
+        )
     )
     for name, value in (error.headers or {}).items():
         response.headers[name] = value
@@ -77,12 +89,10 @@ def refused_input_handler(request: Request[Any, Any, Any], exc: DomainError) -> 
     if is_api_path(request.url.path):
         return domain_error_handler(request, exc)
     if isinstance(exc, TooLarge):
-        return uncached(page("message.html", status_code=413, kind="too-large", detail=None))
-    details = [_refusal(e) for e in exc.errors] or [exc.detail]
-    return uncached(
-        page("message.html", status_code=exc.status, kind="invalid-input", detail=" ".join(details))
-    )
+        return problem_page(exc, kind="too-large")
+    details = [_refusal(e) for e in exc.errors]
+    return problem_page(exc, kind="invalid-input", said=" ".join(details) or None)
 
 
 def not_found_page() -> Template:
-    return uncached(page("message.html", status_code=404, kind="not-found", detail=None))
+    return problem_page(NotFound("not found"))

@@ -27,6 +27,9 @@ ACCOUNT_PREFIXES = (
 _PREFIXES = "|".join(ACCOUNT_PREFIXES)
 ACCOUNT_PAGES = re.compile(rf"^/(?:{_PREFIXES})(?:/|$)")
 NOT_ACCOUNT_PAGES = rf"^/(?!(?:{_PREFIXES})(?:/|$))"  # a string: Litestar's `exclude` takes it
+# A session lasts 14 days; the CSRF cookie as long, so a form restored after a browser
+# restart (a phone reopening its tabs) can still be sent.
+SESSION_MAX_AGE = 14 * 24 * 3600
 
 
 def _session(request: Request[Any, Any, Any]) -> dict[str, Any]:

@@ -246,7 +246,11 @@ async def change_offer(
     try:
         await act(principal(person, row.organisation.id))
     except DomainError as error:
-        return problem_page(in_french(error, code))
+        said = in_french(error, code)
+        back = (f"/espace/offres?organisation={row.organisation.id}", "Retour à mes offres")
+        if said in DATES_FR.values():  # the dates are what to change
+            back = (f"/espace/offres/{row.id}/modifier", "Modifier les dates de l'offre")
+        return problem_page(error, said=said, back=back)
     return done("/espace/offres", row.organisation.id, code)
 
 
@@ -261,7 +265,8 @@ async def change_session(
     try:
         await act(principal(person, organisation_id))
     except DomainError as error:
-        return problem_page(in_french(error, code))
+        back = (f"/espace/formations?organisation={organisation_id}", "Retour à mes formations")
+        return problem_page(error, said=in_french(error, code), back=back)
     return done("/espace/formations", organisation_id, code)
 
 
@@ -302,24 +307,21 @@ DATES_FR = {
 }
 
 
-def in_french(error: DomainError, code: str) -> DomainError:
+def in_french(error: DomainError, code: str) -> str | None:
     """The refusal of a change of an offer or a session (`code`: the change's ?fait= code),
-    said in French; the API keeps the English detail."""
+    said in French, or None when only the page's kind can say it; the API keeps the English
+    detail."""
     thing = "session" if code in SESSION_CHANGES else "offer"
     states = STATE_FR[thing]
     if isinstance(error, Conflict) and error.found in states:
         if error.found in ALREADY.get(code, ()):
-            said = ALREADY_SAID.get(code, f"{THIS[thing]} est déjà {states[error.found]}.")
-            return Conflict(said, found=error.found)
-        detail = f"Action impossible : {THIS[thing].lower()} est {states[error.found]}."
-        return Conflict(detail, found=error.found)
+            return ALREADY_SAID.get(code, f"{THIS[thing]} est déjà {states[error.found]}.")
+        return f"Action impossible : {THIS[thing].lower()} est {states[error.found]}."
     if (
         thing == "offer"
         and isinstance(error, InvalidInput)
         and error.errors
         and error.errors[0].field in DATES_FR
     ):
-        french = InvalidInput.one(error.errors[0].field, DATES_FR[error.errors[0].field])
-        french.detail = DATES_FR[error.errors[0].field]  # shown without the field's name
-        return french
-    return error
+        return DATES_FR[error.errors[0].field]
+    return None

@@ -63,7 +63,10 @@ async def test_a_deeply_nested_json_body_is_a_400(client: AsyncClient, employer:
 async def test_a_path_with_nul_control_or_bad_utf8_is_a_404(client: AsyncClient, path: str) -> None:
     response = await client.get(path)
     assert response.status_code == 404, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
+    if path.startswith("/api/"):
+        assert response.headers["content-type"].startswith(PROBLEM)
+    else:  # the site's French page
+        assert parse(response.text).cssselect("h1")[0].text_content() == "Introuvable"
 
 
 @pytest.mark.parametrize(
@@ -81,7 +84,11 @@ async def test_a_path_with_nul_control_or_bad_utf8_is_a_404(client: AsyncClient,
 async def test_a_query_with_nul_or_bad_utf8_is_a_400(client: AsyncClient, target: str) -> None:
     response = await client.get(target)
     assert response.status_code == 400, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
+    if target.startswith(("/offres?", "/formations?")):  # pages: the site's French page
+        assert response.headers["cache-control"] == "no-store"
+        assert parse(response.text).cssselect("h1")[0].text_content() == "Saisie incorrecte"
+        return
+    assert response.headers["content-type"].startswith(PROBLEM)  # the API, feeds, sitemap
     assert response.json()["errors"][0]["field"] == "query"
 
 

@@ -174,7 +174,14 @@ class AccountPages(Controller):
         return page("account/forgot.html", sent=True, email=email)
 
     @get("/mot-de-passe/nouveau")
-    async def new_password_form(self, token: LinkToken) -> Template:
+    async def new_password_form(
+        self, token: LinkToken, settings: AppSettings, clock: CurrentClock
+    ) -> Template:
+        """A used or expired link says so now, not after both passwords are typed."""
+        try:
+            await users.reset_link_user(token, settings.site.secret_key, clock.now())
+        except DomainError as error:
+            return problem_page(error)
         return page("account/new_password.html", token=token, errors={})
 
     @post("/mot-de-passe/nouveau", status_code=200)

@@ -399,7 +399,8 @@ class SpacePages(Controller):
                 status_code=400,
             )
         except Conflict as error:  # cancelled or archived meanwhile
-            return problem_page(in_french(error, "inscrits"))
+            back = (f"/espace/formations?organisation={organisation_id}", "Retour à mes formations")
+            return problem_page(error, said=in_french(error, "inscrits"), back=back)
         return done("/espace/formations", organisation_id, "inscrits")
 
     @post("/sessions/{session_id:int}/annuler", status_code=303)

@@ -215,13 +215,16 @@ async def test_password_reset_signs_every_session_out(
         form_page=reset,
     )
     assert done.status_code == 303
+    used = await client.get(reset)  # used once: said on opening, not after typing
+    assert used.status_code == 400
+    assert texts(parse(used.text), "h1") == ["Lien invalide ou expiré"]
     again = await post_form(
         client,
         reset,
         {"password": "troisieme-mot-2026", "confirmation": "troisieme-mot-2026"},
-        form_page=reset,
+        form_page="/mot-de-passe-oublie",
     )
-    assert again.status_code == 400  # used once
+    assert again.status_code == 400
 
     client.cookies.clear()
     client.cookies.update(old_cookies)  # the session from before the change
