@@ -7,7 +7,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from app.core.params import ROME_CODE, SLUG, text
+from app.core.params import ROME_CODE, SLUG, line
 from app.core.vocabulary import Contract, Housing, Massif, Season
 
 Slugs = Annotated[list[Annotated[str, Meta(pattern=SLUG)]], Meta(max_length=20)]
@@ -22,7 +22,7 @@ class Frequency(StrEnum):
 class SavedSearch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
     """The parameters of GET /api/offers/search that an alert keeps."""
 
-    q: Annotated[str, text(0, 200)] = ""
+    q: Annotated[str, line(0, 200)] = ""
     massif: Annotated[list[Massif], Meta(max_length=7)] = msgspec.field(default_factory=list)
     season: Annotated[list[Season], Meta(max_length=3)] = msgspec.field(default_factory=list)
     trade: Annotated[list[Annotated[str, Meta(pattern=ROME_CODE)]], Meta(max_length=20)] = (
@@ -45,7 +45,7 @@ class SavedSearch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit
 
 
 class AlertCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    email: Annotated[str, text(3, 254)]
+    email: Annotated[str, line(3, 254)]
     frequency: Frequency
     search: SavedSearch = msgspec.field(default_factory=SavedSearch)
 

@@ -3,13 +3,20 @@
 One ASGI middleware, outermost of the app's own, so that:
 - a path holding a control character, NUL or percent-encoded invalid UTF-8 is a 404, and such a
   query string a 400 (they made static files and parsers raise, hence 500s);
-- a site form (any body outside /api) over `FORM_MAX_BYTES` or `FORM_MAX_FIELDS` fields is a 413
-  before a byte of it is parsed (a 10 MB form of 2.5 M fields held the process for seconds),
-  and an API body over `API_MAX_BYTES` too;
+- a site form (any body outside /api) over its byte limit or `FORM_MAX_FIELDS` fields is a 413
+  before a byte of it is parsed (a 10 MB form of 2.5 M fields held the process for seconds):
+  `FORM_MAX_BYTES` for the small forms (sign-in, sign-up, reset, alert) and any other path,
+  `SPACE_FORM_MAX_BYTES` for the organisation space's forms, whose longest texts must fit;
+  an API body over `API_MAX_BYTES` too;
 - every text of every JSON body and of every form, whatever its field, is checked once by
-  `clean_text()`: CRLF, vertical tab and form feed become "\\n"; other control characters,
-  U+FFFE/U+FFFF and lone surrogates are refused (400 naming the field); a JSON body nested
-  deeper than `JSON_MAX_DEPTH` is a 400, not a RecursionError.
+  `split_text()`: CRLF, vertical tab, form feed and NEL become "\\n"; other control characters
+  (C0, DEL, C1), U+FFFE/U+FFFF and lone surrogates are refused. The API answers 400 naming
+  the field. A site form goes on, without those characters, and the fields that held one are
+  recorded in `scope["state"][REFUSED_FIELDS]`: the site's one form reader
+  (app.web.form_input.read_form) raises them as InvalidInput inside each form's own error
+  path, so the form comes back with every value kept and the message next to the field, and
+  nothing is stored. A JSON body nested deeper than `JSON_MAX_DEPTH` is a 400, not a
+  RecursionError.
 The cleaned body replaces the one received, so handlers and schemas see clean text only.
 """
 
@@ -26,11 +33,18 @@ from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, S
 
 from app.core.errors import DomainError, FieldError, InvalidInput, NotFound
 from app.core.paths import WRITE_METHODS, is_api_path
-from app.core.validation import clean_text
+from app.core.validation import clean_text, split_text
 
 API_MAX_BYTES = 1024 * 1024
 FORM_MAX_BYTES = 64 * 1024
+# The space's longest field holds 20 000 characters; percent-encoded UTF-8 takes 9 bytes for
+# each at worst (a 3-byte character as %XX%XX%XX), and the other fields fit in the margin.
+SPACE_FORM_MAX_BYTES = 256 * 1024
+SPACE_FORMS = "/espace/"
 FORM_MAX_FIELDS = 200
+# Where InputLimits records, in the ASGI scope's state, the fields of a site form that held a
+# refused character: a list of FieldError.
+REFUSED_FIELDS = "refused_fields"
 JSON_MAX_DEPTH = 32
 FORM = "application/x-www-form-urlencoded"
 
@@ -39,10 +53,6 @@ class TooLarge(DomainError):
     status = 413
     kind = "too-large"
     title = "Payload too large"
-
-
-class FormRefused(InvalidInput):
-    """A site form holds text no field may hold; the site answers a French page."""
 
 
 def _decoded(raw: bytes, *, plus: bool) -> str:
@@ -131,32 +141,47 @@ def clean_json_body(body: bytes) -> bytes:
     return body if cleaned == data else msgspec.json.encode(cleaned)
 
 
-def _form_pairs(body: bytes) -> Iterator[tuple[str, str]]:
+def _form_pairs(body: bytes) -> Iterator[tuple[str, str, bool]]:
+    """(name, value, is UTF-8) of each pair; bytes that are not UTF-8 read as U+FFFD."""
     for pair in body.split(b"&"):
         if not pair:
             continue
         name, _, value = pair.partition(b"=")
-        yield _decoded(name, plus=True), _decoded(value, plus=True)
+        try:
+            yield _decoded(name, plus=True), _decoded(value, plus=True), True
+        except UnicodeDecodeError:
+            name, value = name.replace(b"+", b" "), value.replace(b"+", b" ")
+            yield (
+                unquote_to_bytes(name).decode("utf-8", "replace"),
+                unquote_to_bytes(value).decode("utf-8", "replace"),
+                False,
+            )
 
 
-def clean_form_body(body: bytes) -> bytes:
-    """The url-encoded form with every value cleaned; FormRefused naming each bad field."""
+def clean_form_body(body: bytes) -> tuple[bytes, list[FieldError]]:
+    """The url-encoded form with every text cleaned and the refused characters removed, and
+    a FieldError for each field that held one; TooLarge over `FORM_MAX_FIELDS` fields."""
     if body.count(b"&") + 1 > FORM_MAX_FIELDS:
         raise TooLarge(f"a form holds {FORM_MAX_FIELDS} fields at most")
-    try:
-        pairs = list(_form_pairs(body))
-    except UnicodeDecodeError as exc:
-        raise FormRefused([FieldError("form", "the form is not valid UTF-8")]) from exc
     errors: list[FieldError] = []
+    pairs: list[tuple[str, str]] = []
     cleaned: list[tuple[str, str]] = []
-    for name, value in pairs:
-        try:
-            cleaned.append((clean_text(name), clean_text(value)))
-        except ValueError as exc:
-            errors.append(FieldError(name, str(exc)))
-    if errors:
-        raise FormRefused(errors)
-    return body if cleaned == pairs else urlencode(cleaned).encode()
+    for raw_name, raw_value, utf8 in _form_pairs(body):
+        pairs.append((raw_name, raw_value))
+        name, name_problem = split_text(raw_name)
+        value, value_problem = split_text(raw_value)
+        cleaned.append((name, value))
+        problem = value_problem or name_problem or (None if utf8 else "is not valid UTF-8")
+        if problem:
+            errors.append(FieldError(name, problem))
+    if cleaned == pairs and not errors:
+        return body, errors
+    return urlencode(cleaned).encode(), errors
+
+
+def form_limit(path: str) -> int:
+    """The byte limit of a site form posted to `path`."""
+    return SPACE_FORM_MAX_BYTES if path.startswith(SPACE_FORMS) else FORM_MAX_BYTES
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -216,14 +241,17 @@ class InputLimits:
             return
         check_target(scope)
         if scope["method"] in WRITE_METHODS:
-            api = is_api_path(scope["path"])
-            limit, what = (API_MAX_BYTES, "the body") if api else (FORM_MAX_BYTES, "the form")
+            path = scope["path"]
+            api = is_api_path(path)
+            limit, what = (API_MAX_BYTES, "the body") if api else (form_limit(path), "the form")
             body = await _read_body(scope, receive, limit, what)
             media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
             if body and api and media_type not in (FORM, "multipart/form-data"):
                 body = clean_json_body(body)
             elif body and not api and media_type == FORM:
-                body = clean_form_body(body)
+                body, refused = clean_form_body(body)
+                if refused:
+                    scope.setdefault("state", {})[REFUSED_FIELDS] = refused
             _with_length(scope, len(body))
             receive = _replay(body, receive)
         await self.app(scope, receive, send)

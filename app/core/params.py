@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 from litestar.params import PathParameter, QueryParameter
 from msgspec import Meta
 
+from app.core.validation import ONE_LINE
+
 MAX_ID = 2_147_483_647  # PostgreSQL integer
 # PostgreSQL text cannot hold NUL characters: refuse them at the door.
 NO_NUL = r"^[^\x00]*$"
@@ -27,6 +29,12 @@ RomeFilter = Annotated[
 def text(min_length: int = 0, max_length: int = 200, **extra: Any) -> Any:
     """A string body field of bounded length, without NUL characters."""
     return Meta(min_length=min_length, max_length=max_length, pattern=NO_NUL, **extra)
+
+
+def line(min_length: int = 0, max_length: int = 200, **extra: Any) -> Any:
+    """A single-line string body field (a title, a name, an address): text() that refuses any
+    line break (LF, CR, VT, FF, NEL, U+2028, U+2029) with a 400 naming the field."""
+    return Meta(min_length=min_length, max_length=max_length, pattern=ONE_LINE, **extra)
 
 
 # --- search parameters, shared by the offer and session searches ---

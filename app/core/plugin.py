@@ -26,7 +26,7 @@ from app.core.clock import Clock
 from app.core.dependencies import DEPENDENCIES
 from app.core.errors import EXCEPTION_HANDLERS
 from app.core.health import HealthController
-from app.core.limits import FormRefused, InputLimits, TooLarge
+from app.core.limits import InputLimits, TooLarge
 from app.core.paths import WRITE_METHODS
 from app.core.queue import open_queue, request_drain
 from app.core.reference import VocabularyController
@@ -211,9 +211,7 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         # On the site (not /api) the same refusals are French pages.
         app_config.exception_handlers.update(SITE_EXCEPTION_HANDLERS)  # type: ignore[arg-type]
-        app_config.exception_handlers.update(
-            {TooLarge: refused_input_handler, FormRefused: refused_input_handler}
-        )
+        app_config.exception_handlers.update({TooLarge: refused_input_handler})
         app_config.exception_handlers.update(REDIS_EXCEPTION_HANDLERS)  # type: ignore[arg-type]
         app_config.lifespan.extend([database, search_and_queue])
         app_config.after_response = after_write

@@ -79,21 +79,43 @@ class Checker:
 # the non-characters U+FFFE/U+FFFF and lone surrogates. Nobody types them on purpose.
 # app/core/xml.py drops them from every output; clean_text() refuses them at the door.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Word's Shift+Enter pastes a vertical tab; a form feed is a page break: both mean a new line.
-LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
-# Input refuses a carriage return too, unless before a line feed (CRLF becomes "\n" first).
-_REFUSED = re.compile(f"{NOT_XML.pattern}|\r")
+# Word's Shift+Enter pastes a vertical tab; a form feed is a page break; NEL (U+0085) is the
+# line break of EBCDIC and some converted text: all three mean a new line.
+LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+# Input refuses a carriage return too, unless before a line feed (CRLF becomes "\n" first),
+# and DEL and the C1 controls (U+007F-U+009F): XML carries them, but HTML forbids them and no
+# keyboard types them.
+_REFUSED = re.compile(f"{NOT_XML.pattern}|[\r\x7f-\x9f]")
+# A single-line field (titles, names, e-mail addresses, links, labels) holds no line break of
+# any kind: one is refused (400 naming the field), never turned into a space. The schemas
+# declare such fields with app.core.params.line(); multi-line ones (descriptions) with text().
+ONE_LINE = r"^[^\x00\n\r\x0b\x0c\x85\u2028\u2029]*$"
+
+
+def _refusal(char: str, position: int) -> str:
+    return (
+        f"contains the invisible character U+{ord(char):04X} at position {position}: only tab "
+        "and line breaks are allowed among control characters"
+    )
+
+
+def split_text(value: str) -> tuple[str, str | None]:
+    """`value` with CRLF, vertical tab, form feed and NEL as "\\n" and every character no text
+    may hold removed (other C0 controls, a lone CR, DEL, C1 controls, U+FFFE/U+FFFF, lone
+    surrogates), and the problem with the first one removed (None when none was)."""
+    value = value.replace("\r\n", "\n").translate(LINE_BREAKS)
+    refused = _REFUSED.search(value)
+    if refused is None:
+        return value, None
+    return _REFUSED.sub("", value), _refusal(refused.group(), refused.start())
 
 
 def clean_text(value: str) -> str:
-    """`value` with CRLF, vertical tab and form feed as "\\n"; ValueError naming the first
-    character no text may hold (other C0 controls, a lone CR, U+FFFE/U+FFFF, lone surrogates).
+    """`value` with CRLF, vertical tab, form feed and NEL as "\\n"; ValueError naming the first
+    character no text may hold (other C0 controls, a lone CR, DEL, C1 controls, U+FFFE/U+FFFF,
+    lone surrogates).
     """
-    value = value.replace("\r\n", "\n").translate(LINE_BREAKS)
-    refused = _REFUSED.search(value)
-    if refused:
-        raise ValueError(
-            f"contains the invisible character U+{ord(refused.group()):04X} at position "
-            f"{refused.start()}: only tab and line breaks are allowed among control characters"
-        )
-    return value
+    cleaned, problem = split_text(value)
+    if problem:
+        raise ValueError(problem)
+    return cleaned

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from app.core.clock import AwareDateTime
-from app.core.params import ROME_CODE, SLUG, IdValue, text
+from app.core.params import ROME_CODE, SLUG, IdValue, line, text
 from app.core.vocabulary import (
     Contract,
     Experience,
@@ -20,7 +20,7 @@ from app.core.vocabulary import (
 )
 from app.organisations.schemas import OrganisationRef, PlaceRef
 
-Title = Annotated[str, text(3, 200)]
+Title = Annotated[str, line(3, 200)]
 Description = Annotated[str, text(20, 20000)]
 RomeCode = Annotated[str, Meta(pattern=ROME_CODE)]
 Slug = Annotated[str, Meta(pattern=SLUG)]
@@ -29,8 +29,8 @@ Hours = Annotated[float, Meta(gt=0, le=60)]
 Pay = Annotated[float, Meta(ge=0, le=1_000_000)]
 Positions = Annotated[int, Meta(ge=1, le=500)]
 Languages = Annotated[list[Language], Meta(max_length=9)]
-Email = Annotated[str, text(0, 254)]
-Url = Annotated[str, text(0, 500)]
+Email = Annotated[str, line(0, 254)]
+Url = Annotated[str, line(0, 500)]
 
 
 class TradeRef(msgspec.Struct):

@@ -6,16 +6,16 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from app.core.params import SLUG, text
+from app.core.params import SLUG, line, text
 from app.core.vocabulary import Massif, OrganisationKind
 
-Name = Annotated[str, text(2, 200)]
+Name = Annotated[str, line(2, 200)]
 Description = Annotated[str, text(0, 20000)]
-Email = Annotated[str, text(0, 254)]
-Url = Annotated[str, text(0, 500)]
-Phone = Annotated[str, text(0, 30)]
-Siret = Annotated[str, text(0, 14)]
-Nda = Annotated[str, text(0, 11)]
+Email = Annotated[str, line(0, 254)]
+Url = Annotated[str, line(0, 500)]
+Phone = Annotated[str, line(0, 30)]
+Siret = Annotated[str, line(0, 14)]
+Nda = Annotated[str, line(0, 11)]
 Slug = Annotated[str, Meta(pattern=SLUG)]
 
 
@@ -75,7 +75,7 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
 
 
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
-    label: Annotated[str, text(1, 100)]
+    label: Annotated[str, line(1, 100)]
 
 
 class TokenCreated(msgspec.Struct):

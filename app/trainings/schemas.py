@@ -6,16 +6,16 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from app.core.params import ROME_CODE, SLUG, IdValue, text
+from app.core.params import ROME_CODE, SLUG, IdValue, line, text
 from app.core.vocabulary import Funding, Modality, SessionStatus
 from app.offers.schemas import FacetCount, HitOrganisation, HitPlace
 from app.organisations.schemas import OrganisationRef, PlaceRef
 
-Title = Annotated[str, text(3, 200)]
+Title = Annotated[str, line(3, 200)]
 Description = Annotated[str, text(20, 20000)]
 RomeCodes = Annotated[list[Annotated[str, Meta(pattern=ROME_CODE)]], Meta(max_length=10)]
 Certification = Annotated[str, Meta(pattern=r"^(RNCP|RS)[0-9]{3,6}$")]
-CertificationTitle = Annotated[str, text(0, 300)]
+CertificationTitle = Annotated[str, line(0, 300)]
 Hours = Annotated[int, Meta(ge=1, le=10000)]
 Price = Annotated[float, Meta(ge=0, le=1_000_000)]
 Requirements = Annotated[str, text(0, 5000)]

@@ -12,6 +12,7 @@ from litestar.template.config import TemplateConfig
 
 from app.core.catalogue import catalogue, label
 from app.core.clock import day_in_france
+from app.web.form_input import InFrench
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -66,6 +67,7 @@ def environment() -> Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update({"date_fr": date_fr, "money": money})
+    env.tests["french"] = lambda value: isinstance(value, InFrench)
     messages = catalogue("fr")
     env.globals.update(
         {

@@ -26,6 +26,7 @@ from app.core.ratelimit import (
 )
 from app.organisations.schemas import OrganisationCreate
 from app.places import services as places
+from app.web.form_input import read_form, refuse_marked
 from app.web.pages import not_found_page, page, problem_page
 from app.web.session import (
     current_person,
@@ -55,7 +56,7 @@ def _errors(error: InvalidInput) -> dict[str, str]:
 
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
+    form = await read_form(request)
     return {key: str(form.get(key, "")) for key in form}
 
 
@@ -78,6 +79,7 @@ class AccountPages(Controller):
         shown = {k: v for k, v in values.items() if k != "password"}
         try:
             await _limit(request, settings, clock, (SIGN_UP_PER_CLIENT, client_of(request)))
+            refuse_marked(request)
             email = await flows.sign_up_and_send_check(
                 values.get("email", ""),
                 values.get("password", ""),
@@ -126,9 +128,18 @@ class AccountPages(Controller):
                 (SIGN_IN_PER_CLIENT, client_of(request)),
                 (SIGN_IN_PER_EMAIL, email),
             )
+            refuse_marked(request)
             user = await users.authenticate(email, values.get("password", ""), clock.now())
         except RateLimited as error:
             return problem_page(error)
+        except InvalidInput as error:  # a refused character, whatever the account
+            return page(
+                "account/sign_in.html",
+                status_code=400,
+                email=email,
+                error=error.detail,
+                next=next_path,
+            )
         except users.SignInRefused as error:
             return page(
                 "account/sign_in.html",
@@ -166,6 +177,7 @@ class AccountPages(Controller):
                 (RESET_PER_CLIENT, client_of(request)),
                 (RESET_PER_EMAIL, email),
             )
+            refuse_marked(request)
             await flows.ask_for_reset(email, settings, clock.now(), request.app.state.queue)
         except RateLimited as error:
             return problem_page(error)
@@ -197,6 +209,7 @@ class AccountPages(Controller):
             errors = {"confirmation": "the two passwords differ"}
             return page("account/new_password.html", status_code=400, token=token, errors=errors)
         try:
+            refuse_marked(request)
             await users.reset_password(
                 token, values.get("password", ""), settings.site.secret_key, clock.now()
             )
@@ -234,6 +247,7 @@ class AccountPages(Controller):
         try:
             invitation = await users.invitation_of(token, clock.now())
             newcomer = await users.by_email(invitation.email) is None
+            refuse_marked(request)
             await users.accept_invitation(
                 token,
                 values.get("password") if newcomer else None,
@@ -280,6 +294,7 @@ class AccountPages(Controller):
             return to_sign_in(request)
         values = await _form(request)
         try:
+            refuse_marked(request)
             invitation = await flows.invite(
                 int(values.get("organisation", "0")),
                 values.get("email", ""),

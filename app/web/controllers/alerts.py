@@ -14,6 +14,7 @@ from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput
 from app.core.params import Id
 from app.web.csrf import SIGNED_LINK, public_form
+from app.web.form_input import read_form
 from app.web.pages import page, problem_page
 
 Token = Annotated[str, QueryParameter(min_length=10, max_length=2000)]
@@ -90,7 +91,7 @@ class AlertPages(Controller):
         clock: CurrentClock,
     ) -> Template | Redirect:
         now = clock.now()
-        form = await request.form()
+        form = await read_form(request)  # a choice and an action: no text of its own
         try:
             email = services.email_of(token, settings, now)
             if form.get("action") == "delete":

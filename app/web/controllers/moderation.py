@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput
 from app.moderation import services as moderation
+from app.web.form_input import RefusedCharacter, read_form, refuse_marked
 from app.web.pages import not_found_page, page, problem_page
 from app.web.session import current_person, to_sign_in
 
@@ -73,12 +74,15 @@ class ModerationPages(Controller):
         staff = await _staff(request)
         if not isinstance(staff, moderation.SignedIn):
             return staff  # type: ignore[no-any-return]
-        form = await request.form()
+        form = await read_form(request)
         reason = str(form.get("reason", ""))
         try:
+            refuse_marked(request)
             await moderation.unpublish_and_notify(
                 offer_id, reason, staff, settings, clock.now(), request.app.state.queue
             )
+        except RefusedCharacter as error:
+            return page("account/refused.html", status_code=400, detail=error.detail)
         except InvalidInput:
             return page("moderation/refused.html", status_code=400)
         except DomainError as error:

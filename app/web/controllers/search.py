@@ -18,6 +18,7 @@ from app.core.ratelimit import ALERT_PER_CLIENT, RateLimited, client_of, hit
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.web import feeds, offer_search
 from app.web.csrf import public_form
+from app.web.form_input import read_form, refused_fields
 from app.web.pages import page, problem_page, uncached
 from app.web.query import RADII
 
@@ -149,13 +150,14 @@ class SearchPages(Controller):
             )
         except RateLimited as error:
             return problem_page(error)
-        form = await request.form()
+        form = await read_form(request)
         values = {key: form.getall(key) for key in form}
         state = offer_search.parse_state("/offres", values)
         params, _ = await offer_search.to_params(state)
         email = str(form.get("email", "")).strip()
         frequency = str(form.get("frequency", ""))
-        errors = list(state.errors)
+        # A refused character is listed with the other errors; nothing is saved.
+        errors = [refused.message for refused in refused_fields(request)] + list(state.errors)
         if frequency not in FREQUENCIES:
             errors.append("fréquence : dès la publication, chaque jour ou chaque semaine")
         if errors:

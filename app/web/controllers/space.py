@@ -27,6 +27,7 @@ from app.offers import services as offers
 from app.organisations import services as organisations
 from app.trainings import services as trainings
 from app.web import space_forms as forms
+from app.web.form_input import read_form, refuse_marked
 from app.web.pages import not_found_page, page, problem_page
 from app.web.session import current_person, to_sign_in
 from app.web.space_pages import (
@@ -52,10 +53,6 @@ OrganisationParam = FromQuery[str | None]
 Done = FromQuery[str | None]
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 OFFERS_PER_PAGE = 50
-
-
-async def _form(request: Req) -> Any:
-    return await request.form()
 
 
 class SpacePages(Controller):
@@ -112,7 +109,7 @@ class SpacePages(Controller):
         person = await current_person(request)
         if person is None:
             return to_sign_in(request)
-        form = await _form(request)
+        form = await read_form(request)
         org = await organisation_for(person, str(form.get("organisation", "")) or "0")
         if org is None:
             return not_found_page()
@@ -120,6 +117,7 @@ class SpacePages(Controller):
         # A double submit carries the same one-time key: one draft, both land on the list.
         key = valid_key(str(form.get("creation_key", "")))
         try:
+            refuse_marked(request)
             data = await forms.offer_create(shown, org.id)
             await offers.create(data, principal(person, org.id), clock.now(), creation_key=key)
         except InvalidInput as error:
@@ -150,8 +148,9 @@ class SpacePages(Controller):
         row = await offer_of(person, offer_id)
         if row is None:
             return not_found_page()
-        shown = forms.read_offer(await _form(request))
+        shown = forms.read_offer(await read_form(request))
         try:
+            refuse_marked(request)
             data = await forms.offer_update(shown)
             await offers.update(offer_id, data, principal(person, row.organisation.id), clock.now())
         except InvalidInput as error:
@@ -270,7 +269,7 @@ class SpacePages(Controller):
         person = await current_person(request)
         if person is None:
             return to_sign_in(request)
-        form = await _form(request)
+        form = await read_form(request)
         # The school is named by the form (or the address); never a default one.
         org = await school_for(person, str(form.get("organisation", "") or organisation or "0"))
         if org is None:
@@ -278,6 +277,7 @@ class SpacePages(Controller):
         shown = forms.read_training(form)
         key = valid_key(str(form.get("creation_key", "")))
         try:
+            refuse_marked(request)
             data = forms.training_create(shown, org.id)
             await trainings.create_training(
                 data, principal(person, org.id), clock.now(), creation_key=key
@@ -310,9 +310,10 @@ class SpacePages(Controller):
         training = await training_of(person, training_id)
         if training is None:
             return not_found_page()
-        shown = forms.read_training(await _form(request))
+        shown = forms.read_training(await read_form(request))
         organisation_id = training.organisation.id
         try:
+            refuse_marked(request)
             data = forms.training_update(shown)
             await trainings.update_training(
                 training_id, data, principal(person, organisation_id), clock.now()
@@ -350,11 +351,12 @@ class SpacePages(Controller):
         training = await training_of(person, training_id)
         if training is None:
             return not_found_page()
-        form = await _form(request)
+        form = await read_form(request)
         shown = forms.read_session(form)
         organisation_id = training.organisation.id
         key = valid_key(str(form.get("creation_key", "")))
         try:
+            refuse_marked(request)
             data = await forms.session_create(shown, training_id)
             await trainings.create_session(
                 data, principal(person, organisation_id), clock, creation_key=key
@@ -383,8 +385,9 @@ class SpacePages(Controller):
         if session is None:
             return not_found_page()
         organisation_id = session.training.organisation.id
-        typed = str((await _form(request)).get("seats_taken", "")).strip()
+        typed = str((await read_form(request)).get("seats_taken", "")).strip()
         try:
+            refuse_marked(request)
             data = forms.seats_update(typed)
             await trainings.update_session(
                 session_id, data, principal(person, organisation_id), clock
@@ -451,12 +454,13 @@ class SpacePages(Controller):
         person = await current_person(request)
         if person is None:
             return to_sign_in(request)
-        form = await _form(request)
+        form = await read_form(request)
         org = await organisation_for(person, str(form.get("organisation", "")) or "0")
         if org is None:
             return not_found_page()
         typed = str(form.get("label", ""))
         try:
+            refuse_marked(request)
             name = forms.token_label(typed)
         except InvalidInput as error:
             return await tokens_page(
@@ -474,7 +478,7 @@ class SpacePages(Controller):
         person = await current_person(request)
         if person is None:
             return to_sign_in(request)
-        form = await _form(request)
+        form = await read_form(request)
         org = await organisation_for(person, str(form.get("organisation", "")) or "0")
         if org is None:
             return not_found_page()
