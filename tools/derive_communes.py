@@ -122,15 +122,16 @@ def derive(source: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         elif r["type"] in ("commune-deleguee", "commune-associee") and r.get("chefLieu"):
             former.setdefault((r["departement"], key(r["nom"])), r["chefLieu"])
     former_names: dict[str, list[str]] = defaultdict(list)
-    for (_, name), code in former.items():
-        former_names[code].append(name)
+    for (_, name), chef_lieu in former.items():
+        former_names[chef_lieu].append(name)
 
     # Resort -> commune.
     links: list[dict[str, str]] = []
     for resort in resorts:
         dep = resort["departement_code"]
         wanted = key(RESORT_COMMUNE.get(resort["slug"], resort["commune"]))
-        code, how = by_name.get((dep, wanted)), "name"
+        code: str | None = by_name.get((dep, wanted))
+        how = "name"
         if code is None:
             code, how = former.get((dep, wanted)), "former-commune"
         if code is None:  # resorts astride a border (Flumet's area reaches Haute-Savoie)
