@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 from litestar import Request, Response
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
-from app.core.errors import DomainError, FieldError, NotFound, domain_error_handler
+from app.core.errors import DomainError, NotFound, domain_error_handler
 from app.core.limits import TooLarge
 from app.core.paths import is_api_path
 
@@ -56,7 +55,7 @@ def uncached(response: R) -> R:
     return response
 
 
-# Form fields by their French names, for the page refusing a form's text.
+# Form fields by their French names, for a form's refused-character error (app.web.form_input).
 FIELD_NAMES = {
     "title": "intitulé",
     "description": "description",
@@ -76,22 +75,13 @@ FIELD_NAMES = {
 }
 
 
-def _refusal(problem: FieldError) -> str:
-    name = FIELD_NAMES.get(problem.field, problem.field)
-    at = re.search(r"U\+[0-9A-F]{4}", problem.message)
-    what = f"un caractère invisible ({at.group()})" if at else "du texte illisible (pas UTF-8)"
-    return f"« {name[:60]} » contient {what} : retirez-le et renvoyez le formulaire."
-
-
-def refused_input_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    """Input refused at the door (app.core.limits): problem details for the API, a French
-    page naming each field for the site."""
+def refused_input_handler(request: Request[Any, Any, Any], exc: TooLarge) -> Response[Any]:
+    """A request over the size limits (app.core.limits): problem details for the API, the
+    French "too-large" page for the site. (A refused character in a site form is the form's
+    own field error: app.web.form_input.)"""
     if is_api_path(request.url.path):
         return domain_error_handler(request, exc)
-    if isinstance(exc, TooLarge):
-        return problem_page(exc, kind="too-large")
-    details = [_refusal(e) for e in exc.errors]
-    return problem_page(exc, kind="invalid-input", said=" ".join(details) or None)
+    return problem_page(exc)
 
 
 def not_found_page() -> Template:
