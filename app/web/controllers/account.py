@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from app.accounts import flows, users
 from app.core.dependencies import AppSettings, CurrentClock
-from app.core.errors import DomainError, InvalidInput, NotFound
+from app.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.core.ratelimit import (
     RESET_PER_CLIENT,
     RESET_PER_EMAIL,
@@ -26,7 +26,7 @@ from app.core.ratelimit import (
 )
 from app.organisations.schemas import OrganisationCreate
 from app.places import services as places
-from app.web.form_input import read_form, refuse_marked
+from app.web.form_input import RefusedCharacter, read_form, refuse_marked
 from app.web.pages import not_found_page, page, problem_page
 from app.web.session import (
     current_person,
@@ -306,8 +306,21 @@ class AccountPages(Controller):
         except (ValueError, NotFound):  # not a number, or not an organisation of theirs
             return not_found_page()
         except DomainError as error:
-            return page("account/refused.html", status_code=400, detail=error.detail)
+            return problem_page(
+                error, said=_invitation_in_french(error), back=("/espace", "Retour à mon espace")
+            )
         return Redirect(f"/espace?invite={invitation.email}", status_code=303)
+
+
+def _invitation_in_french(error: DomainError) -> str | None:
+    """A refused invitation said in French (the API keeps the English detail)."""
+    if isinstance(error, RefusedCharacter):
+        return error.detail  # each field's French message
+    if isinstance(error, Conflict):
+        return "Cette personne fait déjà partie de l'organisation."
+    if isinstance(error, InvalidInput):
+        return "Cette adresse e-mail n'est pas valide : vérifiez-la et renvoyez l'invitation."
+    return None
 
 
 async def _organisation(values: dict[str, str]) -> OrganisationCreate:

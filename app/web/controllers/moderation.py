@@ -81,8 +81,10 @@ class ModerationPages(Controller):
             await moderation.unpublish_and_notify(
                 offer_id, reason, staff, settings, clock.now(), request.app.state.queue
             )
-        except RefusedCharacter as error:
-            return page("account/refused.html", status_code=400, detail=error.detail)
+        except RefusedCharacter as error:  # its detail: each field's French message
+            return problem_page(
+                error, said=error.detail, back=("/moderation", "Retour à la modération")
+            )
         except InvalidInput:
             return page("moderation/refused.html", status_code=400)
         except DomainError as error:

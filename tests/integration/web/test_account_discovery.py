@@ -178,7 +178,7 @@ async def test_an_invitation_writes_the_same_rows_whether_the_address_has_an_acc
 
     # A member is not invited again, in any case of letters; nothing is written.
     for member in (owner.email, owner.email.upper()):
-        assert await writes_of(inviting(member, 400)) == {}
+        assert await writes_of(inviting(member, 409)) == {}
 
 
 async def test_an_address_is_matched_exactly_whatever_its_case(

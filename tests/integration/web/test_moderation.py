@@ -27,6 +27,7 @@ from tests.integration.conftest import (
     settings_with,
 )
 from tests.integration.search.conftest import sync
+from tests.integration.web.conftest import parse, texts
 from tests.integration.web.test_accounts import csrf, post_form, sign_in, sign_up
 from tests.smtp_server import SmtpServer
 
@@ -103,6 +104,15 @@ async def test_staff_unpublish_with_a_reason_the_employer_receives(
     url = f"/moderation/offres/{offer.id}/depublier"
     empty = await post_form(client, url, {"reason": " "}, form_page="/moderation")
     assert empty.status_code == 400
+    assert (await Offer.objects().where(Offer.id == offer.id).first()).status == "published"  # type: ignore[union-attr]
+    invisible = {"reason": "Salaire\x01 trop bas"}
+    refused = await post_form(client, url, invisible, form_page="/moderation")
+    assert refused.status_code == 400
+    tree = parse(refused.text)
+    assert texts(tree, ".notice-error small") == [
+        "Détail : « motif » contient un caractère invisible (U+0001) : supprimez-le."
+    ]
+    assert [a.get("href") for a in tree.cssselect(".notice-error a")] == ["/moderation"]
     assert (await Offer.objects().where(Offer.id == offer.id).first()).status == "published"  # type: ignore[union-attr]
 
     reason = "Salaire inférieur au minimum légal : corrigez la rémunération."

@@ -628,3 +628,30 @@ async def test_api_tokens_are_shown_once_work_and_are_revoked(
         e["action"] for e in await AuditEvent.select(AuditEvent.action).order_by(AuditEvent.id)
     ]
     assert actions == ["token-create", "token-revoke"]
+
+
+async def test_a_refused_invitation_is_said_in_french(
+    client: AsyncClient, clock: FrozenClock, employer: Org
+) -> None:
+    await signed_in_member(client, employer, "patron@chalet.example", clock)
+    refusals = {
+        "patron@chalet.example": (409, "Cette personne fait déjà partie de l'organisation."),
+        "pas-une-adresse": (
+            400,
+            "Cette adresse e-mail n'est pas valide : vérifiez-la et renvoyez l'invitation.",
+        ),
+        "lou\x01@chalet.example": (
+            400,
+            "« adresse e-mail » contient un caractère invisible (U+0001) : supprimez-le.",
+        ),
+    }
+    for email, (status, said) in refusals.items():
+        form = {"organisation": str(employer.id), "email": email}
+        response = await post_form(client, "/espace/equipe", form, form_page="/espace")
+        assert response.status_code == status, response.text
+        tree = parse(response.text)
+        assert texts(tree, ".notice-error small") == [f"Détail : {said}"]
+        assert [a.get("href") for a in tree.cssselect(".notice-error a")] == ["/espace"]
+        for english in ("member", "email:", "character", "address"):
+            assert english not in tree.cssselect(".notice-error")[0].text_content()
+    assert await AuditEvent.count().where(AuditEvent.action == "invite") == 0
