@@ -160,7 +160,7 @@ class AccountPages(Controller):
 
     @get("/mot-de-passe-oublie")
     async def forgot_form(self) -> Template:
-        return page("account/forgot.html", sent=False, email="")
+        return page("account/forgot.html", sent=False, email="", errors={})
 
     @post("/mot-de-passe-oublie", status_code=200)
     async def forgot(
@@ -181,8 +181,9 @@ class AccountPages(Controller):
             await flows.ask_for_reset(email, settings, clock.now(), request.app.state.queue)
         except RateLimited as error:
             return problem_page(error)
-        except InvalidInput:
-            return page("account/forgot.html", status_code=400, sent=False, email=email)
+        except InvalidInput as error:
+            shown = {"email": email, "errors": _errors(error)}
+            return page("account/forgot.html", status_code=400, sent=False, **shown)
         return page("account/forgot.html", sent=True, email=email)
 
     @get("/mot-de-passe/nouveau")

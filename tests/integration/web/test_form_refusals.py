@@ -83,7 +83,23 @@ async def test_a_reset_asked_with_a_refused_character_records_no_email(
 ) -> None:
     response = await post_form(client, "/mot-de-passe-oublie", {"email": "rh\x01@chalet.example"})
     assert response.status_code == 400
-    assert parse(response.text).cssselect("#email")[0].get("value") == "rh@chalet.example"
+    tree = parse(response.text)
+    assert tree.cssselect("#email")[0].get("value") == "rh@chalet.example"
+    assert texts(tree, "#email-error") == [refusal("adresse e-mail")]
+    assert tree.cssselect("#email")[0].get("aria-invalid") == "true"
+    assert await EmailOutbox.count() == 0
+
+
+async def test_a_reset_asked_for_a_malformed_address_says_so_next_to_it(
+    client: AsyncClient,
+) -> None:
+    response = await post_form(client, "/mot-de-passe-oublie", {"email": "pas-une-adresse"})
+    assert response.status_code == 400
+    tree = parse(response.text)
+    assert tree.cssselect("#email")[0].get("value") == "pas-une-adresse"
+    assert texts(tree, "#email-error") == [
+        "Adresse e-mail non valide (exemple : prenom.nom@domaine.fr)."
+    ]
     assert await EmailOutbox.count() == 0
 
 
