@@ -27,6 +27,7 @@ from app.config import Settings
 from app.core.catalogue import label
 from app.core.db import connection
 from app.core.delivery import MailServerDown, Undeliverable
+from app.organisations.tables import IS_PUBLIC_SQL
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,12 @@ WHERE id = ANY($1::int[]) AND confirmed_at IS NOT NULL ORDER BY id
 CLAIMS = """
 SELECT alert, offer FROM alert_send WHERE alert = ANY($1::int[]) AND sent_at IS NULL ORDER BY id
 """
-OFFERS = """
+OFFERS = f"""
 SELECT o.id, o.slug, o.title, o.start_date, o.end_date, o.pay_min, o.pay_max, o.pay_period,
        o.housing, g.name AS employer, p.name AS place, p.massif
 FROM offer o JOIN organisation g ON g.id = o.organisation JOIN place p ON p.id = o.place
-WHERE o.id = ANY($1::int[]) AND o.status = 'published' AND o.expires_at > $2 AND g.verified
+WHERE o.id = ANY($1::int[]) AND o.status = 'published' AND o.expires_at > $2
+  AND {IS_PUBLIC_SQL.format("g")}
 """
 MARK_SENT = """
 UPDATE alert_send SET sent_at = $3, message_id = $4
