@@ -12,17 +12,19 @@ ignored unless the query has nothing else.
 In memory, per process: about 11,000 places and 15,000 trade titles make a few megabytes and
 answer in about a millisecond, with rules (elisions, inclusive forms, one typo from 5 letters)
 that SQL trigram similarity cannot state. Each domain builds its Index from its rows and
-keeps it like the rest of its reference data.
+keeps it in a CachedIndex, built again when the rows changed.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
+import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from app.core.text import fold
 
@@ -49,6 +51,7 @@ ABBREVIATIONS = {
     "10": "dix",
 }
 TYPO_MIN_LENGTH = 5
+INDEX_TTL = 300.0  # seconds between checks of the rows, as the search parameters' copy
 # An inclusive ending written after a word: "serveur·se", "serveur.se", "serveur(se)",
 # "monteur·euse", "agent·e", "chef·fe", "moniteur/rice" (the ending is dropped).
 _INCLUSIVE = re.compile(
@@ -254,3 +257,42 @@ def _one_typo(a: str, b: str) -> bool:
         return len(diff) == 2 and diff[1] == i + 1 and (a[i], a[i + 1]) == (b[i + 1], b[i])
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+T = TypeVar("T")
+
+
+class CachedIndex(Generic[T]):
+    """A domain's index (its `Index` and what goes with it), kept per process and built again
+    when its rows changed: `version()` (e.g. the rows' count and highest id) is asked at most
+    every `ttl` seconds, and `build()` runs when it differs from the kept index's."""
+
+    def __init__(
+        self,
+        build: Callable[[], Awaitable[T]],
+        version: Callable[[], Awaitable[Hashable]],
+        ttl: float = INDEX_TTL,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._build = build
+        self._now = now
+        self._version_of = version
+        self._ttl = ttl
+        self._built: T | None = None
+        self._version: Hashable = None
+        self._checked_at = float("-inf")
+
+    def forget(self) -> None:
+        """Build again at the next use (after the rows were replaced)."""
+        self._built = None
+        self._checked_at = float("-inf")
+
+    async def get(self) -> T:
+        if self._built is not None and self._now() - self._checked_at < self._ttl:
+            return self._built
+        version = await self._version_of()
+        if self._built is None or version != self._version:
+            self._built = await self._build()
+            self._version = version
+        self._checked_at = self._now()
+        return self._built

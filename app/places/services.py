@@ -4,13 +4,12 @@ them as people type them (app/core/typeahead.py)."""
 from __future__ import annotations
 
 import csv
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.errors import InvalidInput, NotFound
 from app.core.text import search_key
-from app.core.typeahead import Index
+from app.core.typeahead import CachedIndex, Index
 from app.core.vocabulary import Massif
 from app.places.tables import Place
 
@@ -19,7 +18,6 @@ PLACES_CSV = DATA / "places.csv"
 COMMUNES_CSV = DATA / "communes.csv"
 RESORT_COMMUNES_CSV = DATA / "resort_communes.csv"
 COMMUNE = "commune"
-INDEX_TTL = 300.0  # seconds, as the search parameters' reference copy
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -113,17 +111,6 @@ class PlaceIndex:
     massifs: list[str] = field(default_factory=list)
     communes: list[bool] = field(default_factory=list)
     populations: list[int] = field(default_factory=list)
-    version: tuple[int, int] = (0, 0)
-    loaded_at: float = float("-inf")
-
-
-_index = PlaceIndex()
-
-
-def forget_index() -> None:
-    """Build the type-ahead again at its next use (after a new `seed reference`)."""
-    global _index
-    _index = PlaceIndex()
 
 
 async def _version() -> tuple[int, int]:
@@ -131,15 +118,7 @@ async def _version() -> tuple[int, int]:
     return rows[0]["n"], rows[0]["top"]
 
 
-async def place_index() -> PlaceIndex:
-    """The type-ahead's index, built again when the places changed (checked every INDEX_TTL)."""
-    global _index
-    if time.monotonic() - _index.loaded_at < INDEX_TTL:
-        return _index
-    version = await _version()
-    if version == _index.version and _index.ids:
-        _index.loaded_at = time.monotonic()
-        return _index
+async def _build() -> PlaceIndex:
     rows = await Place.select(
         Place.id,
         Place.name,
@@ -149,7 +128,7 @@ async def place_index() -> PlaceIndex:
         Place.postal_codes,
         Place.population,
     ).order_by(Place.id)
-    built = PlaceIndex(version=version)
+    built = PlaceIndex()
     for row in rows:
         commune = row["kind"] == COMMUNE
         secondary = row["postal_codes"].split()
@@ -160,9 +139,20 @@ async def place_index() -> PlaceIndex:
         built.massifs.append(row["massif"])
         built.communes.append(commune)
         built.populations.append(row["population"] or 0)
-    built.loaded_at = time.monotonic()
-    _index = built
     return built
+
+
+_index = CachedIndex(_build, _version)
+
+
+def forget_index() -> None:
+    """Build the type-ahead again at its next use (after a new `seed reference`)."""
+    _index.forget()
+
+
+async def place_index() -> PlaceIndex:
+    """The type-ahead's index, built again when the places changed (checked every INDEX_TTL)."""
+    return await _index.get()
 
 
 async def find(q: str, massif: list[Massif] | None = None, limit: int = 20) -> list[Place]:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.errors import InvalidInput, NotFound
 from app.core.text import search_key
-from app.core.typeahead import Index
+from app.core.typeahead import CachedIndex, Index
 from app.trades.tables import Trade, TradeTitle
 
 DATA = Path(__file__).resolve().parent / "data"
-INDEX_TTL = 300.0  # seconds, as the search parameters' reference copy
 
 
 @dataclass(frozen=True)
@@ -98,17 +96,6 @@ class TradeIndex:
     titles: list[str | None] = field(default_factory=list)
     mountain: set[int] = field(default_factory=set)
     labels: set[int] = field(default_factory=set)  # entries that are a mountain label
-    version: tuple[int, int] = (0, 0)
-    loaded_at: float = float("-inf")
-
-
-_index = TradeIndex()
-
-
-def forget_index() -> None:
-    """Build the type-ahead again at its next use (after a new `seed reference`)."""
-    global _index
-    _index = TradeIndex()
 
 
 async def _version() -> tuple[int, int]:
@@ -118,16 +105,8 @@ async def _version() -> tuple[int, int]:
     return rows[0]["n"], rows[0]["top"]
 
 
-async def trade_index() -> TradeIndex:
-    """The type-ahead's index, built again when the titles changed (checked every INDEX_TTL)."""
-    global _index
-    if time.monotonic() - _index.loaded_at < INDEX_TTL:
-        return _index
-    version = await _version()
-    if version == _index.version and _index.trades:
-        _index.loaded_at = time.monotonic()
-        return _index
-    built = TradeIndex(version=version)
+async def _build() -> TradeIndex:
+    built = TradeIndex()
 
     def add(trade_id: int, text: str, code: str, title: str | None) -> None:
         built.index.add(text, [code])
@@ -148,9 +127,20 @@ async def trade_index() -> TradeIndex:
     for record in _read("search_aliases.csv"):
         if record["code"] in by_code:
             add(by_code[record["code"]], record["alias"], record["code"], None)
-    built.loaded_at = time.monotonic()
-    _index = built
     return built
+
+
+_index = CachedIndex(_build, _version)
+
+
+def forget_index() -> None:
+    """Build the type-ahead again at its next use (after a new `seed reference`)."""
+    _index.forget()
+
+
+async def trade_index() -> TradeIndex:
+    """The type-ahead's index, built again when the titles changed (checked every INDEX_TTL)."""
+    return await _index.get()
 
 
 async def find(q: str, mountain_only: bool = False, limit: int = 20) -> list[TradeMatch]:

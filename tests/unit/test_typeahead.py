@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.typeahead import Index, _one_typo, words
+from app.core.typeahead import CachedIndex, Index, _one_typo, words
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,31 @@ def test_secondary_words_rank_below_own_words() -> None:
     assert [h.entry for h in index.search("73440", 5)] == [named, secondary_only]
     assert [h.entry for h in index.search("73150", 5)] == [commune]
     assert [h.entry for h in index.search("val d'is", 5)] == [commune]
+
+
+async def test_a_cached_index_is_built_again_only_when_its_rows_changed() -> None:
+    clock = [0.0]
+    rows = [(3, 3)]  # the rows' version: count and highest id
+    calls = {"build": 0, "version": 0}
+
+    async def build() -> int:
+        calls["build"] += 1
+        return calls["build"]
+
+    async def version() -> tuple[int, int]:
+        calls["version"] += 1
+        return rows[0]
+
+    cached = CachedIndex(build, version, ttl=300.0, now=lambda: clock[0])
+    assert await cached.get() == 1
+    rows[0] = (4, 4)
+    clock[0] = 299.0
+    assert await cached.get() == 1  # within the TTL: the rows are not asked
+    assert calls == {"build": 1, "version": 1}
+    clock[0] = 300.0
+    assert await cached.get() == 2  # asked again, changed: built again
+    clock[0] = 600.0
+    assert await cached.get() == 2  # asked again, unchanged: kept
+    assert calls == {"build": 2, "version": 3}
+    cached.forget()
+    assert await cached.get() == 3  # forgotten: built at the next use
