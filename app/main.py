@@ -7,15 +7,14 @@ import logging
 from litestar import Litestar
 from litestar.logging import LoggingConfig
 
-from app.config import Settings, get_settings
-from app.core import redact
+from app.config import Settings
 from app.core.clock import Clock, SystemClock
-from app.core.plugin import CorePlugin
+from app.server.plugin import CorePlugin
+from app.server.startup import prepare_process
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Litestar:
-    settings = settings or get_settings()
-    redact.install()  # before anything logs: no secret in any log line
+    settings = prepare_process(settings)  # log redaction first: no secret in any log line
     return Litestar(
         plugins=[CorePlugin(settings, clock or SystemClock())],
         debug=False,

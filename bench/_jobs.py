@@ -33,7 +33,7 @@ Job = Callable[[dict[str, Any]], Coroutine[Any, Any, dict[str, Any]]]
 async def _with_app(work: Callable[[Any, Any], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
     """Open the database pool and the search client as the worker's startup does."""
     from app.config import get_settings
-    from app.core.plugin import close_database, open_database, open_search
+    from app.server.startup import close_database, open_database, open_search
 
     settings = get_settings()
     opened = await open_database(settings)

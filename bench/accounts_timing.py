@@ -48,11 +48,11 @@ async def run(samples: int) -> dict[str, dict[str, list[float]]]:
     from app.accounts.tables import Membership, User
     from app.config import load_settings
     from app.core.clock import FrozenClock
-    from app.core.plugin import close_database, open_database
     from app.core.vocabulary import OrganisationKind
     from app.main import create_app
     from app.organisations import services as organisations
     from app.organisations.schemas import OrganisationCreate
+    from app.server.startup import close_database, open_database
 
     settings = load_settings()
     clock = FrozenClock(START)

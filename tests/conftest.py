@@ -114,8 +114,8 @@ async def drop_database(name: str) -> None:
 async def database() -> AsyncIterator[str]:
     """The suite's own database: migrated, with reference data, dropped at the end."""
     from app.config import get_settings
-    from app.core.plugin import close_database, open_database
-    from app.core.seed import load_reference
+    from app.server.seed import load_reference
+    from app.server.startup import close_database, open_database
 
     await create_database(TEST_DB_NAME)
     try:

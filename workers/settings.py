@@ -13,10 +13,9 @@ from arq import cron, func
 from arq.connections import RedisSettings
 
 from app.config import get_settings
-from app.core import redact
 from app.core.clock import SystemClock
-from app.core.plugin import close_database, open_database, open_search
 from app.core.queue import DRAIN_JOB, EMAILS_JOB
+from app.server.startup import close_database, open_database, open_search, prepare_process
 from search.sync import ensure_indexes
 from workers import alerts, emails, expiry, indexing
 from workers.mail import mailer_from_settings
@@ -25,8 +24,7 @@ log = logging.getLogger(__name__)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    redact.install()
-    settings = get_settings()
+    settings = prepare_process()
     ctx.setdefault("settings", settings)
     ctx.setdefault("clock", SystemClock())
     ctx["opened_database"] = await open_database(settings)

@@ -1,1 +1,1 @@
-"""What every domain shares: clock, errors, pagination, the core plugin."""
+"""The kernel every domain shares: clock, errors, pagination, text, signing (imports no domain)."""

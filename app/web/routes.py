@@ -1,4 +1,4 @@
-"""Every route of the public site (the JSON API's controllers are wired in app/core/plugin.py)."""
+"""Every route of the public site (the JSON API's controllers are wired in app/server/plugin.py)."""
 
 from __future__ import annotations
 

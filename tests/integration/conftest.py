@@ -248,7 +248,7 @@ async def engine(
 ) -> AsyncIterator[SearchEngine]:
     """A client on empty indexes built with the code's settings."""
     from app.config import get_settings
-    from app.core.plugin import open_search
+    from app.server.startup import open_search
 
     search_engine = open_search(get_settings())
     # Building indexes takes seconds (settings); emptying them takes milliseconds.

@@ -57,7 +57,7 @@ async def test_migrations_forwards_and_backwards() -> None:
 
 
 async def test_reference_seed_is_idempotent(database: str) -> None:
-    from app.core.seed import load_reference
+    from app.server.seed import load_reference
 
     before = (await Place.count(), await Trade.count(), await TradeTitle.count())
     counts = await load_reference()

@@ -9,7 +9,7 @@ from app.core.clock import Clock
 
 
 def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
-    from app.core.plugin import run_with_database
+    from app.server.startup import run_with_database
 
     @cli.group(name="seed")
     def seed() -> None:
@@ -18,7 +18,7 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
     @seed.command(name="reference")
     def seed_reference() -> None:
         """Insert or update every place and ROME trade (idempotent)."""
-        from app.core.seed import load_reference
+        from app.server.seed import load_reference
 
         counts = run_with_database(settings, load_reference())
         click.echo(
@@ -79,7 +79,7 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
     )
     def reindex(only: str | None) -> None:
         """Rebuild the search indexes from the database and swap them in atomically."""
-        from app.core.plugin import open_search
+        from app.server.startup import open_search
         from search.client import SearchEngine
         from search.indexes import ALL, IndexSpec
         from search.sync import rebuild
@@ -109,7 +109,7 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
     @search_group.command(name="drain")
     def drain() -> None:
         """Apply every pending outbox row to Meilisearch now."""
-        from app.core.plugin import open_search
+        from app.server.startup import open_search
         from search.sync import drain_outbox, ensure_indexes
 
         async def job() -> str:

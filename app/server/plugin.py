@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import warnings
-from collections.abc import AsyncGenerator, Coroutine
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,15 +16,12 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 from litestar.stores.redis import RedisStore
-from piccolo.engine import engine_finder
 from redis.asyncio import Redis
 
 from app.alerts.controllers import AlertController
 from app.config import Settings
 from app.core.clock import Clock
-from app.core.dependencies import DEPENDENCIES
 from app.core.errors import EXCEPTION_HANDLERS
-from app.core.health import HealthController
 from app.core.limits import InputLimits, TooLarge
 from app.core.paths import WRITE_METHODS
 from app.core.queue import open_queue, request_drain
@@ -34,6 +30,9 @@ from app.core.security import security_headers
 from app.offers.controllers import OfferController, OfferSearchController
 from app.organisations.controllers import OrganisationController
 from app.places.controllers import PlaceController
+from app.server.dependencies import DEPENDENCIES
+from app.server.health import HealthController
+from app.server.startup import close_database, open_database, open_search
 from app.trades.controllers import TradeController
 from app.trainings.controllers import (
     SessionController,
@@ -48,7 +47,7 @@ from app.web.session import NOT_ACCOUNT_PAGES, SESSION_MAX_AGE
 from app.web.session_backend import IssuedSessionConfig
 from app.web.site_errors import SITE_EXCEPTION_HANDLERS
 from app.web.templating import template_config
-from search.client import SearchEngine, open_engine
+from search.client import SearchEngine
 
 log = logging.getLogger(__name__)
 
@@ -63,44 +62,6 @@ The JSON API of Emploi Montagne, the job board and training catalogue of the Fre
 mountain-tourism industry. Reads are public; writes need `Authorization: Bearer <token>`
 (an organisation's API token, or the admin token). Errors are RFC 9457 problem details.
 """
-
-
-async def open_database(settings: Settings) -> bool:
-    """Start the connection pool; False when one was already running (e.g. in tests)."""
-    engine = engine_finder()
-    assert engine is not None
-    if getattr(engine, "pool", None) is not None:
-        return False
-    await engine.start_connection_pool(  # type: ignore[no-untyped-call, call-arg]
-        min_size=settings.database.pool_min, max_size=settings.database.pool_max
-    )
-    return True
-
-
-async def close_database() -> None:
-    engine = engine_finder()
-    if engine is not None:
-        await engine.close_connection_pool()  # type: ignore[no-untyped-call]
-
-
-def run_with_database(settings: Settings, job: Coroutine[Any, Any, Any]) -> Any:
-    """Run one coroutine of a CLI command with the database pool open."""
-
-    async def main() -> Any:
-        opened = await open_database(settings)
-        try:
-            return await job
-        finally:
-            if opened:
-                await close_database()
-
-    return asyncio.run(main())
-
-
-def open_search(settings: Settings) -> SearchEngine:
-    return open_engine(
-        settings.search.url, settings.search.master_key, settings.search.index_prefix
-    )
 
 
 # Seconds the session store waits for Redis to connect or answer.
@@ -233,6 +194,6 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
         return app_config
 
     def on_cli_init(self, cli: Group) -> None:
-        from app.core.commands import register
+        from app.server.commands import register
 
         register(cli, self.settings, self.clock)

@@ -1,0 +1,1 @@
+"""The composition root: plugin, CLI, start-up, health, dependencies (may import domains)."""
