@@ -56,10 +56,11 @@ browser: ## Install Debian's chromium for the browser tests (apt-get, when missi
 test: preflight browser ## Install everything and run the test suite (T=path to narrow it)
 	@$(RUN) pytest $(T) $(PYTEST_ARGS)
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the import contracts (layers one way: pyproject.toml)
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
 	@$(RUN) mypy .
+	@$(RUN) lint-imports
 
 format: install ## Format the code
 	@$(RUN) ruff format .
