@@ -120,9 +120,9 @@ async def capture(args: dict[str, Any]) -> dict[str, Any]:
 
 
 async def reindex(args: dict[str, Any]) -> dict[str, Any]:
-    """A full reindex of the offers through search.sync.rebuild: rows → documents → swap."""
+    """A full reindex of the offers through app.outbox.sync.rebuild: rows → documents → swap."""
+    from app.outbox.sync import rebuild
     from search.indexes import OFFERS, SESSIONS
-    from search.sync import rebuild
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
         await _idle(engine)
@@ -151,11 +151,11 @@ async def raw_bulk(args: dict[str, Any]) -> dict[str, Any]:
     """
     from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
+    from app.offers.documents import load_offers, offer_documents
     from app.offers.services import visible
     from app.offers.tables import Offer
-    from search.documents import load_offers, offer_documents
+    from app.outbox.sync import DOCUMENT_BATCH
     from search.indexes import OFFERS
-    from search.sync import DOCUMENT_BATCH
 
     folder = Path(args["folder"])
     await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
@@ -219,8 +219,8 @@ async def raw_bulk(args: dict[str, Any]) -> dict[str, Any]:
 
 
 async def drain(args: dict[str, Any]) -> dict[str, Any]:
-    """search.sync.drain_outbox until the outbox is empty (the rows were written before)."""
-    from search.sync import DRAIN_BATCH, drain_outbox
+    """app.outbox.sync.drain_outbox until the outbox is empty (the rows were written before)."""
+    from app.outbox.sync import DRAIN_BATCH, drain_outbox
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
         started = time.perf_counter()
@@ -310,8 +310,8 @@ async def alerts(args: dict[str, Any]) -> dict[str, Any]:
 async def expiry(args: dict[str, Any]) -> dict[str, Any]:
     """app.notices.services.expire_due_offers, then the drain that takes them out of search."""
     from app.notices.services import expire_due_offers
+    from app.outbox.sync import drain_outbox
     from search.indexes import OFFERS
-    from search.sync import drain_outbox
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
         before = (await engine.index(OFFERS).get_stats()).number_of_documents

@@ -25,7 +25,7 @@ PAGE_SIZE = 20
 BUILD = [
     f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE",
     f"CREATE SCHEMA {SCHEMA}",
-    # At most 40 job titles a trade, as search/documents.py puts in the documents.
+    # At most 40 job titles a trade, as app/offers/documents.py puts in the documents.
     f"""CREATE TABLE {SCHEMA}.trade_titles AS
         SELECT trade, string_agg(label, ' ' ORDER BY label) AS titles
         FROM (SELECT trade, label,

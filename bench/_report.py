@@ -298,7 +298,7 @@ def _indexing(results: dict[str, Any]) -> list[str]:
                 ["path", "offers", "seconds", "offers/s"],
                 [
                     [
-                        "app: `search.sync.rebuild` (rows → documents → fresh index → swap)",
+                        "app: `app.outbox.sync.rebuild` (rows → documents → fresh index → swap)",
                         _n(app["offers"]),
                         _n(app["seconds"]),
                         _n(app["offers_per_s"], 0),
@@ -326,7 +326,7 @@ def _indexing(results: dict[str, Any]) -> list[str]:
     if drain:
         lines += [
             "",
-            f"Outbox drain (`search.sync.drain_outbox`, batches of "
+            f"Outbox drain (`app.outbox.sync.drain_outbox`, batches of "
             f"{_n(drain.get('batch_size', 500))}): {_n(drain['events'])} "
             f"offer changes (direct SQL updates + outbox rows as `record` writes them) applied "
             f"in {drain['seconds']:.1f} s = **{_n(drain['events_per_s'], 0)} changes/s** "

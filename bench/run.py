@@ -303,7 +303,7 @@ class Bench:
                 app = await self.job("reindex", sessions=True)
                 runs["app"].append(app)
                 say(
-                    f"  app reindex (search.sync.rebuild)  {app['offers']:,} offers in "
+                    f"  app reindex (outbox.sync.rebuild)  {app['offers']:,} offers in "
                     f"{app['seconds']:.1f} s = {app['offers_per_s']:,.0f} offers/s"
                 )
             else:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from app.core.clock import timestamp
 from search.client import SearchEngine
-from search.documents import timestamp
 from search.filters import Circle, any_of, combine, compare
 from search.indexes import OFFERS, SESSIONS, IndexSpec
 

@@ -1,56 +1,35 @@
-"""Keep Meilisearch in step with PostgreSQL: drain the outbox; rebuild and swap indexes.
+"""Apply documents to Meilisearch and know when it did: changes in batches, task waits, a
+rebuild into a fresh index swapped in atomically, and the settings digest of each index.
 
-A batch of outbox rows is locked (SKIP LOCKED, so several workers share the work), applied
-to Meilisearch, and marked processed only once every Meilisearch task has succeeded. A
-failure leaves the rows pending with their attempt count and error; the caller retries.
+Generic over indexes: the documents come from the caller (each domain builds its own, and
+the outbox drain that decides what changed is app/outbox/sync.py); nothing here reads the
+database.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from meilisearch_python_sdk.errors import MeilisearchApiError
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 from meilisearch_python_sdk.models.task import TaskInfo, TaskResult
-from piccolo.engine import engine_finder
 
-from app.offers.tables import Offer
-from app.organisations.tables import is_public
-from app.outbox.tables import OutboxEvent
-from app.trainings.tables import TrainingSession
 from search.client import SearchEngine
-from search.documents import (
-    PUBLIC_SESSION_STATUSES,
-    load_offers,
-    load_sessions,
-    offer_documents,
-    offer_is_public,
-    session_documents,
-    session_is_public,
-)
-from search.indexes import ALL, OFFERS, SESSIONS, IndexSpec
-
-log = logging.getLogger(__name__)
+from search.indexes import IndexSpec
 
 # A task is waited for as long as Meilisearch is working (a million offers' rebuild is one
 # indexing run of many minutes, the tasks queued behind it wait as long); the wait fails when
 # Meilisearch stops answering, or has left the task queued this long with nothing processing.
 TASK_IDLE_TIMEOUT_S = 120.0
-DOCUMENT_BATCH = 2_000
 SEND_AT_BYTES = 64 * 1024 * 1024  # documents a rebuild holds before sending (about 25 000)
-# Outbox rows a drain applies at once: each batch is one Meilisearch indexing run, whose fixed
-# cost dominates small batches (500 rows: about 1 700 changes/s; 2 000: about 3 000).
-DRAIN_BATCH = 2_000
 
 
 class SearchSyncError(RuntimeError):
-    """Meilisearch did not apply a change; the outbox rows stay pending."""
+    """Meilisearch did not apply a change (the caller keeps it pending and retries)."""
 
 
 async def wait(
@@ -138,137 +117,44 @@ async def _record_digest(engine: SearchEngine, spec: IndexSpec) -> TaskInfo:
     )
 
 
-async def outdated_indexes(engine: SearchEngine) -> list[IndexSpec]:
-    """Indexes missing, or built with other settings than the code's: they need a rebuild."""
+async def outdated_indexes(engine: SearchEngine, specs: Iterable[IndexSpec]) -> list[IndexSpec]:
+    """Of these indexes, those missing or built with other settings than the code's: they
+    need a rebuild."""
     digests = await built_digests(engine)
     outdated = []
-    for spec in ALL:
+    for spec in specs:
         if digests.get(spec.name) != spec.digest or not await _exists(engine, engine.uid(spec)):
             outdated.append(spec)
     return outdated
 
 
-# --- outbox drain ------------------------------------------------------------------------------
+# --- changes -----------------------------------------------------------------------------------
 
 
-@dataclass
-class DrainReport:
-    batches: int = 0
-    events: int = 0
-    upserted: dict[str, int] = field(default_factory=lambda: {"offers": 0, "sessions": 0})
-    deleted: dict[str, int] = field(default_factory=lambda: {"offers": 0, "sessions": 0})
+@dataclass(frozen=True)
+class IndexChanges:
+    """Documents to add or replace, and ids to delete, in one index (`what` names them in
+    errors)."""
+
+    spec: IndexSpec
+    documents: Sequence[dict[str, Any]] = ()
+    deletes: Sequence[int | str] = ()
+    what: str = ""
 
 
-async def _affected(events: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
-    """The offer and session ids whose documents the events may have changed."""
-    offer_ids: set[int] = set()
-    session_ids: set[int] = set()
-    organisations: set[int] = set()
-    trainings: set[int] = set()
-    for event in events:
-        entity, entity_id = event["entity"], event["entity_id"]
-        if entity == "offer":
-            offer_ids.add(entity_id)
-        elif entity == "session":
-            session_ids.add(entity_id)
-        elif entity == "training":
-            trainings.add(entity_id)
-        elif entity == "organisation":
-            organisations.add(entity_id)
-    if organisations:
-        rows = await Offer.select(Offer.id).where(Offer.organisation.is_in(list(organisations)))
-        offer_ids.update(r["id"] for r in rows)
-        rows = await TrainingSession.select(TrainingSession.id).where(
-            TrainingSession.training._.organisation.is_in(list(organisations))
-        )
-        session_ids.update(r["id"] for r in rows)
-    if trainings:
-        rows = await TrainingSession.select(TrainingSession.id).where(
-            TrainingSession.training.is_in(list(trainings))
-        )
-        session_ids.update(r["id"] for r in rows)
-    return offer_ids, session_ids
-
-
-async def apply_changes(
-    engine: SearchEngine,
-    offer_ids: set[int],
-    session_ids: set[int],
-    now: datetime,
-    report: DrainReport,
-) -> None:
-    """Bring the documents of these offers and sessions in line with the database."""
-    offers = await load_offers(offer_ids)
-    public_offers = [o for o in offers if offer_is_public(o, now)]
-    gone_offers = sorted(offer_ids - {o["id"] for o in public_offers})
-    sessions = await load_sessions(session_ids)
-    public_sessions = [s for s in sessions if session_is_public(s)]
-    gone_sessions = sorted(session_ids - {s["id"] for s in public_sessions})
-
+async def apply_changes(engine: SearchEngine, changes: Iterable[IndexChanges]) -> None:
+    """Send every change, then wait until Meilisearch applied them all; SearchSyncError if it
+    did not (some may have been applied: sending them again is harmless)."""
     tasks: list[tuple[TaskInfo, str]] = []
-    if public_offers:
-        documents = await offer_documents(public_offers)
-        tasks.append((await engine.index(OFFERS).add_documents(documents, "id"), "offers"))
-    if gone_offers:
-        ids = [str(i) for i in gone_offers]
-        tasks.append((await engine.index(OFFERS).delete_documents(ids), "offer removal"))
-    if public_sessions:
-        documents = await session_documents(public_sessions)
-        tasks.append((await engine.index(SESSIONS).add_documents(documents, "id"), "sessions"))
-    if gone_sessions:
-        ids = [str(i) for i in gone_sessions]
-        tasks.append((await engine.index(SESSIONS).delete_documents(ids), "session removal"))
+    for change in changes:
+        index, what = engine.index(change.spec), change.what or change.spec.name
+        if change.documents:
+            tasks.append((await index.add_documents(list(change.documents), "id"), what))
+        if change.deletes:
+            ids = [str(i) for i in change.deletes]
+            tasks.append((await index.delete_documents(ids), f"{what} removal"))
     for task, what in tasks:
         await wait(engine, task, what)
-    report.upserted["offers"] += len(public_offers)
-    report.deleted["offers"] += len(gone_offers)
-    report.upserted["sessions"] += len(public_sessions)
-    report.deleted["sessions"] += len(gone_sessions)
-
-
-async def drain_outbox(
-    engine: SearchEngine,
-    clock_now: Callable[[], datetime],
-    batch_size: int = DRAIN_BATCH,
-    max_batches: int | None = None,
-) -> DrainReport:
-    """Apply pending outbox rows in batches until none is left (or max_batches)."""
-    report = DrainReport()
-    db = engine_finder()
-    assert db is not None
-    while max_batches is None or report.batches < max_batches:
-        failed: tuple[list[int], str] | None = None
-        async with db.transaction():
-            events = await OutboxEvent.raw(
-                "SELECT id, entity, entity_id FROM outbox_event WHERE processed_at IS NULL "
-                "ORDER BY id LIMIT {} FOR UPDATE SKIP LOCKED",
-                batch_size,
-            )
-            if not events:
-                break
-            ids = [e["id"] for e in events]
-            now = clock_now()
-            try:
-                offer_ids, session_ids = await _affected(events)
-                await apply_changes(engine, offer_ids, session_ids, now, report)
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"[:2000]
-                log.warning("search sync of %d outbox rows failed: %s", len(ids), error)
-                # Count the attempt in its own statement, once this transaction has ended.
-                failed = (ids, error)
-            else:
-                await OutboxEvent.update(
-                    {OutboxEvent.processed_at: now, OutboxEvent.attempts: OutboxEvent.attempts + 1}
-                ).where(OutboxEvent.id.is_in(ids))
-        if failed is not None:
-            failed_ids, error = failed
-            await OutboxEvent.update(
-                {OutboxEvent.attempts: OutboxEvent.attempts + 1, OutboxEvent.last_error: error}
-            ).where(OutboxEvent.id.is_in(failed_ids))
-            raise SearchSyncError(error)
-        report.batches += 1
-        report.events += len(ids)
-    return report
 
 
 # --- full reindex ------------------------------------------------------------------------------
@@ -287,43 +173,22 @@ async def _send_documents(engine: SearchEngine, uid: str, body: bytes) -> int:
     return int(response.json()["taskUid"])
 
 
-async def _all_public_offer_ids(now: datetime) -> list[int]:
-    rows = (
-        await Offer.select(Offer.id)
-        .where(
-            (Offer.status == "published")
-            & (Offer.expires_at > now)
-            & is_public(Offer.organisation._)
-        )
-        .order_by(Offer.id)
-    )
-    return [r["id"] for r in rows]
-
-
-async def _all_public_session_ids() -> list[int]:
-    rows = (
-        await TrainingSession.select(TrainingSession.id)
-        .where(
-            TrainingSession.status.is_in(list(PUBLIC_SESSION_STATUSES))
-            & is_public(TrainingSession.training._.organisation._)
-        )
-        .order_by(TrainingSession.id)
-    )
-    return [r["id"] for r in rows]
-
-
 Progress = Callable[[str, int, int], None]
 
 
-async def rebuild(
-    engine: SearchEngine, spec: IndexSpec, now: datetime, progress: Progress | None = None
+async def rebuild_index(
+    engine: SearchEngine,
+    spec: IndexSpec,
+    batches: AsyncIterable[Sequence[dict[str, Any]]],
+    total: int | None = None,
+    progress: Progress | None = None,
 ) -> int:
-    """Build a fresh copy of an index from the database, then swap it in atomically.
+    """Build a fresh copy of an index from these batches of documents, then swap it in
+    atomically; the number of documents. `total` (the documents expected) is for progress.
 
-    Searches keep hitting the old index until the swap. Outbox rows written meanwhile are
-    replayed afterwards (the sync is idempotent), so no change made during the build is lost.
+    Searches keep hitting the old index until the swap. Changes made while it ran must be
+    applied again afterwards by the caller (applying is idempotent).
     """
-    started = now
     live, fresh = engine.uid(spec), engine.uid(f"{spec.name}_rebuild")
     await engine.client.delete_index_if_exists(fresh)
     await _create(engine, fresh)
@@ -332,34 +197,29 @@ async def rebuild(
     settings = await engine.client.index(fresh).update_settings(
         MeilisearchSettings.model_validate(spec.settings)
     )
-    if spec is OFFERS:
-        ids = await _all_public_offer_ids(now)
-    else:
-        ids = await _all_public_session_ids()
     # The documents are built first, then sent back to back without waiting (at most
     # SEND_AT_BYTES of them at a time): Meilisearch queues the batches and indexes the queued
     # ones together (autobatching), several times faster than one indexing run per batch;
     # and building them while it indexes would take CPU from it on a small machine.
+    dump = engine.client.json_handler.dump_bytes
     built: list[tuple[bytes, int]] = []
     sent: list[tuple[int, int]] = []
-    for start in range(0, len(ids), DOCUMENT_BATCH):
-        chunk = ids[start : start + DOCUMENT_BATCH]
-        if spec is OFFERS:
-            documents = await offer_documents(await load_offers(chunk))
-        else:
-            documents = await session_documents(await load_sessions(chunk))
-        built.append((engine.client.json_handler.dump_bytes(documents), len(chunk)))
+    async for documents in batches:
+        if not documents:
+            continue
+        built.append((dump(list(documents)), len(documents)))
         if sum(len(body) for body, _ in built) >= SEND_AT_BYTES:
             sent += [(await _send_documents(engine, fresh, body), n) for body, n in built]
             built = []
     sent += [(await _send_documents(engine, fresh, body), n) for body, n in built]
+    count = sum(n for _, n in sent)
     await wait(engine, settings, f"settings of {fresh}")
     done = 0
     for task, size in sent:
         await wait(engine, task, f"documents of {fresh}")
         done += size
         if progress:
-            progress(spec.name, done, len(ids))
+            progress(spec.name, done, total if total is not None else count)
     if not await _exists(engine, live):
         await _create(engine, live)
     swap = await engine.client.swap_indexes([(live, fresh)])
@@ -368,22 +228,4 @@ async def rebuild(
     # The old copy, now under the fresh name, is deleted in the background (a rebuild starts
     # by deleting it, should it still be there).
     await engine.client.index(fresh).delete()
-    entity = "offer" if spec is OFFERS else "session"
-    await OutboxEvent.update({OutboxEvent.processed_at: None}).where(
-        (OutboxEvent.created_at >= started)
-        & OutboxEvent.processed_at.is_not_null()
-        & OutboxEvent.entity.is_in([entity, "organisation", "training"])
-    )
-    return len(ids)
-
-
-async def ensure_indexes(
-    engine: SearchEngine, now: datetime, progress: Progress | None = None
-) -> list[str]:
-    """Rebuild the indexes that are missing or whose settings changed; returns their names."""
-    rebuilt = []
-    for spec in await outdated_indexes(engine):
-        log.info("rebuilding search index %s", spec.name)
-        await rebuild(engine, spec, now, progress)
-        rebuilt.append(spec.name)
-    return rebuilt
+    return count

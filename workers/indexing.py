@@ -1,4 +1,4 @@
-"""Search sync jobs: thin wrappers over search.sync."""
+"""Search sync jobs: thin wrappers over the outbox drain (app.outbox.sync)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from arq import Retry
 
 from app.core.queue import ALERTS_JOB, alerts_job_id
-from search import sync
+from app.outbox import sync
 
 log = logging.getLogger(__name__)
 

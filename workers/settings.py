@@ -15,8 +15,8 @@ from arq.connections import RedisSettings
 from app.config import get_settings
 from app.core.clock import SystemClock
 from app.core.queue import DRAIN_JOB, EMAILS_JOB
+from app.outbox.sync import ensure_indexes
 from app.server.startup import close_database, open_database, open_search, prepare_process
-from search.sync import ensure_indexes
 from workers import alerts, emails, expiry, indexing
 from workers.mail import mailer_from_settings
 

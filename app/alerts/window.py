@@ -29,8 +29,8 @@ from typing import Any
 
 from meilisearch_python_sdk.models.search import SearchParams
 
+from app.core.clock import timestamp
 from search.client import SearchEngine
-from search.documents import timestamp
 from search.filters import Circle, combine, compare
 from search.indexes import MAX_TOTAL_HITS, OFFERS
 from search.queries import OFFER_FACETS, OFFER_SORTS, OfferQuery

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -50,6 +50,16 @@ def day_in_france(moment: datetime) -> date:
 def today(clock: Clock) -> date:
     """The calendar day in France, where the offers are."""
     return day_in_france(clock.now())
+
+
+def timestamp(day: date | datetime | None) -> int | None:
+    """Seconds since the epoch (a day counts from midnight in France): the form of the
+    search documents' dates, compared by range filters."""
+    if day is None:
+        return None
+    if isinstance(day, datetime):
+        return int(day.timestamp())
+    return int(datetime.combine(day, time(0), tzinfo=FRANCE).timestamp())
 
 
 AWARE_EXAMPLE = "2026-12-31T12:00:00+01:00"  # the form shown in the API docs and its 400s

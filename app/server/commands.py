@@ -79,12 +79,12 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
     )
     def reindex(only: str | None) -> None:
         """Rebuild the search indexes from the database and swap them in atomically."""
+        from app.outbox.sync import SEARCHABLES, rebuild
         from app.server.startup import open_search
         from search.client import SearchEngine
-        from search.indexes import ALL, IndexSpec
-        from search.sync import rebuild
+        from search.indexes import IndexSpec
 
-        specs = [s for s in ALL if only in (None, s.name)]
+        specs = [s.spec for s in SEARCHABLES if only in (None, s.spec.name)]
 
         async def rebuild_with_bar(engine: SearchEngine, spec: IndexSpec) -> int:
             with click.progressbar(length=1, label=f"{spec.name:>9}", show_pos=True) as bar:
@@ -109,8 +109,8 @@ def register(cli: click.Group, settings: Settings, clock: Clock) -> None:
     @search_group.command(name="drain")
     def drain() -> None:
         """Apply every pending outbox row to Meilisearch now."""
+        from app.outbox.sync import drain_outbox, ensure_indexes
         from app.server.startup import open_search
-        from search.sync import drain_outbox, ensure_indexes
 
         async def job() -> str:
             engine = open_search(settings)

@@ -11,7 +11,7 @@ import math
 from datetime import UTC, date, datetime, timedelta
 
 from app.alerts.window import EVALUATED, NOT_FILTERS, Matches, NewOffers, distance_m, lowest
-from search.documents import timestamp
+from app.core.clock import timestamp
 from search.filters import Circle
 from search.queries import OfferQuery
 

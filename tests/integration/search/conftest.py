@@ -10,8 +10,8 @@ from app.core.clock import FrozenClock
 from app.offers import schemas as offer_schemas
 from app.offers import services as offers
 from app.offers.tables import Offer
+from app.outbox.sync import drain_outbox
 from search.client import SearchEngine
-from search.sync import drain_outbox
 
 ADMIN = Principal(organisation_id=None, admin=True)
 

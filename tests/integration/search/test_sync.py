@@ -18,9 +18,10 @@ from app.core.clock import FrozenClock
 from app.core.queue import drain_job_id, open_queue, request_drain
 from app.offers import services as offers
 from app.outbox.services import pending_count
+from app.outbox.sync import ensure_indexes, outdated_indexes, rebuild
 from search.client import SearchEngine
 from search.indexes import OFFERS
-from search.sync import SearchSyncError, ensure_indexes, outdated_indexes, rebuild, wait
+from search.sync import SearchSyncError, wait
 from tests.integration.conftest import Org, make_offer
 from tests.integration.search.conftest import ADMIN, days, offer, sync
 from tests.meilisearch_server import MeilisearchServer

@@ -15,9 +15,9 @@ from redis.asyncio import Redis
 
 from app.config import Settings
 from app.core.clock import FrozenClock
+from app.outbox.sync import drain_outbox
 from app.web.session import ACCOUNT_PAGES
 from search.client import SearchEngine
-from search.sync import drain_outbox
 from tests.integration.conftest import (
     PASSWORD,
     Org,

@@ -18,8 +18,8 @@ from app.alerts.tables import AlertSend
 from app.config import Settings
 from app.core.clock import FrozenClock
 from app.offers.tables import Offer
+from app.outbox.sync import drain_outbox
 from search.client import SearchEngine
-from search.sync import drain_outbox
 from tests.integration.conftest import Org
 from tests.integration.workers.conftest import RunWorker, listed_titles
 from tests.integration.workers.test_alerts import confirm_from_email, cook, subscribe

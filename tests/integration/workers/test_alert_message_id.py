@@ -19,8 +19,8 @@ from app.alerts.matching import match_due_alerts
 from app.alerts.tables import AlertSend
 from app.config import Settings, load_settings
 from app.core.clock import FrozenClock
+from app.outbox.sync import drain_outbox
 from search.client import SearchEngine
-from search.sync import drain_outbox
 from tests import dkim_keys
 from tests.integration.conftest import Org
 from tests.integration.workers.conftest import RunWorker, listed_titles

@@ -10,8 +10,8 @@ from httpx import AsyncClient
 from app.alerts.tables import Alert, AlertSend
 from app.core.clock import FrozenClock
 from app.organisations.tables import Organisation
+from app.outbox.sync import drain_outbox
 from search.client import SearchEngine
-from search.sync import drain_outbox
 from tests.integration.conftest import Org, make_offer
 from tests.integration.workers.conftest import RunWorker, link, listed_titles
 from tests.smtp_server import SmtpServer
