@@ -14,7 +14,9 @@ from app.web.controllers.offers import OfferLinkPages, OfferPages
 from app.web.controllers.organisations import OrganisationPages
 from app.web.controllers.search import SearchPages
 from app.web.controllers.sitemap import SitemapPages
-from app.web.controllers.space import SpacePages
+from app.web.controllers.space_offers import SpaceOfferPages
+from app.web.controllers.space_tokens import SpaceTokenPages
+from app.web.controllers.space_trainings import SpaceTrainingPages
 from app.web.controllers.trainings import TrainingPages
 from app.web.templating import STATIC
 
@@ -23,7 +25,9 @@ def web_routes() -> list[Any]:
     return [
         SearchPages,
         AccountPages,
-        SpacePages,
+        SpaceOfferPages,
+        SpaceTrainingPages,
+        SpaceTokenPages,
         ModerationPages,
         AlertPages,
         OfferLinkPages,

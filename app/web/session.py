@@ -7,11 +7,14 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request
+from litestar import Request, Response
+from litestar.di import NamedDependency, Provide
 from litestar.response import Redirect
+from litestar.types import ExceptionHandlersMap
 
 from app.accounts import users
 from app.accounts.tables import User
+from app.web.pages import not_found_page, uncached
 
 # Only these pages use sessions and CSRF tokens; public pages stay cookie-free and cacheable.
 ACCOUNT_PREFIXES = (
@@ -79,3 +82,50 @@ def safe_next(value: str | None) -> str:
     if value and value.startswith("/espace") and "//" not in value and "\\" not in value:
         return value
     return "/espace"
+
+
+# --- sign-in and staff checks, as dependencies ---------------------------------------------
+
+
+class SignInRequired(Exception):
+    """Raised by the `member` dependency for a signed-out browser: answered by to_sign_in."""
+
+
+class StaffOnly(Exception):
+    """Raised by the `staff` dependency for a person who is not staff: "not found", as if the
+    page did not exist."""
+
+
+async def provide_member(request: Request[Any, Any, Any]) -> users.SignedIn:
+    person = await current_person(request)
+    if person is None:
+        raise SignInRequired
+    return person
+
+
+async def provide_staff(member: SignedInMember) -> users.SignedIn:
+    if not member.staff:
+        raise StaffOnly
+    return member
+
+
+def _sign_in_handler(request: Request[Any, Any, Any], _: SignInRequired) -> Response[Any]:
+    return uncached(to_sign_in(request))
+
+
+def _staff_only_handler(_: Request[Any, Any, Any], __: StaffOnly) -> Response[Any]:
+    return not_found_page()
+
+
+# A handler that takes `member: SignedInMember` (or `staff: Staff`) runs only for a signed-in
+# person (a member of staff); other browsers go to the sign-in page (get "not found").
+SignedInMember = NamedDependency[users.SignedIn]
+Staff = NamedDependency[users.SignedIn]
+SIGNED_IN_DEPENDENCIES = {
+    "member": Provide(provide_member),
+    "staff": Provide(provide_staff),
+}
+SIGNED_IN_HANDLERS: ExceptionHandlersMap = {
+    SignInRequired: _sign_in_handler,
+    StaffOnly: _staff_only_handler,
+}

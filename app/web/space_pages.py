@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from app.accounts import services as accounts
@@ -36,6 +37,10 @@ from app.trainings import services as trainings
 from app.trainings.tables import Training, TrainingSession
 from app.web import space_forms as forms
 from app.web.pages import not_found_page, page, problem_page
+
+# ?organisation=<id> (the person's only one when absent) and ?fait=<code> of the space's pages.
+OrganisationParam = FromQuery[str | None]
+Done = FromQuery[str | None]
 
 # The confirmation shown on a list after a change (?fait=<code>).
 DONE = {

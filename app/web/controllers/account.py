@@ -29,12 +29,13 @@ from app.places import services as places
 from app.web.form_input import RefusedCharacter, read_form, refuse_marked
 from app.web.pages import not_found_page, page, problem_page
 from app.web.session import (
-    current_person,
+    SIGNED_IN_DEPENDENCIES,
+    SIGNED_IN_HANDLERS,
+    SignedInMember,
     end_session,
     renew_session,
     safe_next,
     start_session,
-    to_sign_in,
 )
 
 NO_STORE = CacheControlHeader(no_store=True)
@@ -64,6 +65,8 @@ class AccountPages(Controller):
     path = "/"
     include_in_schema = False
     cache_control = NO_STORE
+    dependencies = SIGNED_IN_DEPENDENCIES
+    exception_handlers = SIGNED_IN_HANDLERS
 
     # --- sign-up ---------------------------------------------------------------------------
 
@@ -272,15 +275,12 @@ class AccountPages(Controller):
     # --- the space --------------------------------------------------------------------------------
 
     @get("/espace")
-    async def space(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        person = await current_person(request)
-        if person is None:
-            return to_sign_in(request)
-        organisations = await users.organisations_of(person)
+    async def space(self, member: SignedInMember, request: Request[Any, Any, Any]) -> Template:
+        organisations = await users.organisations_of(member)
         members = {o.id: await users.members(o.id) for o in organisations}
         return page(
             "account/space.html",
-            person=person,
+            person=member,
             organisations=organisations,
             members=members,
             invited=request.query_params.get("invite"),
@@ -288,18 +288,19 @@ class AccountPages(Controller):
 
     @post("/espace/equipe", status_code=200)
     async def invite(
-        self, request: Request[Any, Any, Any], settings: AppSettings, clock: CurrentClock
+        self,
+        member: SignedInMember,
+        request: Request[Any, Any, Any],
+        settings: AppSettings,
+        clock: CurrentClock,
     ) -> Template | Redirect:
-        person = await current_person(request)
-        if person is None:
-            return to_sign_in(request)
         values = await _form(request)
         try:
             refuse_marked(request)
             invitation = await flows.invite(
                 int(values.get("organisation", "0")),
                 values.get("email", ""),
-                person,
+                member,
                 settings,
                 clock.now(),
                 request.app.state.queue,

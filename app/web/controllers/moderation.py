@@ -13,33 +13,23 @@ from app.core.dependencies import AppSettings, CurrentClock
 from app.core.errors import DomainError, InvalidInput
 from app.moderation import services as moderation
 from app.web.form_input import RefusedCharacter, read_form, refuse_marked
-from app.web.pages import not_found_page, page, problem_page
-from app.web.session import current_person, to_sign_in
+from app.web.pages import page, problem_page
+from app.web.session import SIGNED_IN_DEPENDENCIES, SIGNED_IN_HANDLERS, Staff
 
 Id = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
-
-
-async def _staff(request: Request[Any, Any, Any]) -> Any:
-    person = await current_person(request)
-    if person is None:
-        return to_sign_in(request)
-    if not person.staff:
-        return not_found_page()
-    return person
 
 
 class ModerationPages(Controller):
     path = "/moderation"
     include_in_schema = False
     cache_control = CacheControlHeader(no_store=True)
+    dependencies = SIGNED_IN_DEPENDENCIES
+    exception_handlers = SIGNED_IN_HANDLERS
 
     @get("/")
     async def home(
-        self, request: Request[Any, Any, Any], q: FromQuery[str] = ""
+        self, staff: Staff, request: Request[Any, Any, Any], q: FromQuery[str] = ""
     ) -> Template | Redirect:
-        staff = await _staff(request)
-        if not isinstance(staff, moderation.SignedIn):
-            return staff  # type: ignore[no-any-return]
         return page(
             "moderation/home.html",
             pending=await moderation.pending_organisations(),
@@ -52,11 +42,8 @@ class ModerationPages(Controller):
 
     @post("/organisations/{organisation_id:int}/verifier", status_code=303)
     async def verify(
-        self, request: Request[Any, Any, Any], organisation_id: Id, clock: CurrentClock
+        self, staff: Staff, organisation_id: Id, clock: CurrentClock
     ) -> Template | Redirect:
-        staff = await _staff(request)
-        if not isinstance(staff, moderation.SignedIn):
-            return staff  # type: ignore[no-any-return]
         try:
             await moderation.verify_organisation(organisation_id, staff, clock.now())
         except DomainError as error:
@@ -66,14 +53,12 @@ class ModerationPages(Controller):
     @post("/offres/{offer_id:int}/depublier", status_code=303)
     async def unpublish(
         self,
+        staff: Staff,
         request: Request[Any, Any, Any],
         offer_id: Id,
         clock: CurrentClock,
         settings: AppSettings,
     ) -> Template | Redirect:
-        staff = await _staff(request)
-        if not isinstance(staff, moderation.SignedIn):
-            return staff  # type: ignore[no-any-return]
         form = await read_form(request)
         reason = str(form.get("reason", ""))
         try:
