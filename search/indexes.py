@@ -51,8 +51,9 @@ def _synonyms() -> dict[str, list[str]]:
 
 # Enough for the whole catalogue: exact totals and deep pages stay correct.
 MAX_TOTAL_HITS = 1_000_000
-# More than the number of values of the largest faceted attribute shown (mountain trades).
-MAX_VALUES_PER_FACET = 200
+# More than the values a faceted attribute can take: offers may name any of the 1 584 ROME
+# codes, and every trade present must stay reachable in the trade facet (a test checks it).
+MAX_VALUES_PER_FACET = 2000
 
 OFFER_SETTINGS: dict[str, Any] = {
     "searchableAttributes": [

@@ -231,19 +231,12 @@ async def search_sessions(engine: SearchEngine, query: SessionQuery, now: dateti
     )
 
 
-async def facet_values(
-    engine: SearchEngine,
-    spec: IndexSpec,
-    facet: str,
-    text: str,
-    filter_: str | None,
-    limit: int = 10,
-) -> list[tuple[str, int]]:
-    """Values of a facet that start like `text`, with their counts (type-ahead)."""
-    body: dict[str, Any] = {"facetName": facet, "limit": limit}
-    if text:
-        body["facetQuery"] = text
+async def facet_counts(
+    engine: SearchEngine, spec: IndexSpec, attribute: str, filter_: str | None
+) -> dict[str, int]:
+    """How many documents matching the filter hold each value of a faceted attribute."""
+    query: dict[str, Any] = {"indexUid": engine.uid(spec), "facets": [attribute], "limit": 0}
     if filter_:
-        body["filter"] = filter_
-    result = await engine.facet_search(spec, body)
-    return [(hit["value"], hit["count"]) for hit in result["facetHits"]]
+        query["filter"] = filter_
+    [result] = await engine.multi_search([query])
+    return dict((result.get("facetDistribution") or {}).get(attribute, {}))

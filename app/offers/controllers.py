@@ -31,6 +31,7 @@ from app.core.ratelimit import search_rate_guard
 from app.core.vocabulary import Contract, Housing, Massif, OfferStatus, Season
 from app.notices import services as notices
 from app.offers import schemas, search, services
+from app.offers.facet_values import live_facet_values
 
 SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
@@ -239,5 +240,7 @@ class OfferSearchController(Controller):
         q: SearchText = "",
         massif: FromQuery[list[Massif] | None] = None,
     ) -> list[schemas.FacetValue]:
-        """Type-ahead over live offers: trades or places starting like q, with counts."""
-        return await search.facet_values(search_engine, facet, q, massif or (), clock.now())
+        """Type-ahead over live offers: the trades or places q names, as the shared type-ahead
+        reads it (`monitrice`, `l'alpe`), that live offers hold, each with their number, most
+        relevant first (no q: the most frequent). 503 when Meilisearch does not answer."""
+        return await live_facet_values(search_engine, facet, q, massif or (), clock.now())

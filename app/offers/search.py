@@ -17,10 +17,7 @@ from app.core.search_params import trade_labels as trade_labels  # re-exported
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.offers import schemas
 from search.client import SearchEngine
-from search.filters import any_of, combine, compare
-from search.indexes import OFFERS
 from search.queries import OfferQuery, SearchPage, search_offers
-from search.queries import facet_values as search_facet_values
 
 log = logging.getLogger(__name__)
 
@@ -162,35 +159,3 @@ async def to_result(page: SearchPage) -> schemas.OfferSearchResult:
             housing=_counts("housing", page.facets.get("housing", {})),
         ),
     )
-
-
-FACET_KEYS = {"trade": "trade_key", "place": "place_key"}
-KEY_SEPARATOR = " — "
-
-
-async def facet_values(
-    engine: SearchEngine, facet: str, text: str, massif: Sequence[Massif], now: datetime
-) -> list[schemas.FacetValue]:
-    """Type-ahead: trades or places of live offers whose name starts like `text`, counted."""
-    filter_ = combine(
-        [
-            any_of("massif", [m.value for m in massif]),
-            compare("expires_at", ">", now.timestamp()),
-        ]
-    )
-    pairs = await guarded_values(
-        search_facet_values(engine, OFFERS, FACET_KEYS[facet], text.strip(), filter_)
-    )
-    values = []
-    for key, count in pairs:
-        name, _, value = key.rpartition(KEY_SEPARATOR)
-        values.append(schemas.FacetValue(value=value, label=name, count=count))
-    return values
-
-
-async def guarded_values(call: Awaitable[list[tuple[str, int]]]) -> list[tuple[str, int]]:
-    try:
-        return await call
-    except (MeilisearchCommunicationError, MeilisearchError, OSError) as exc:
-        log.warning("search engine unavailable: %r", exc)
-        raise Unavailable("The search engine does not answer right now") from exc

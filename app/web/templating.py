@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from litestar.template.config import TemplateConfig
 
 from app.core.catalogue import catalogue, label
 from app.core.clock import day_in_france
+from app.core.text import fold
 from app.web.form_input import InFrench
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -53,6 +55,11 @@ def money(value: Any) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def by_label(counts: Iterable[Any]) -> list[Any]:
+    """Facet values sorted by their label as a French reader expects (accents ignored)."""
+    return sorted(counts, key=lambda c: (fold(c.label), c.value))
+
+
 def _section(messages: dict[str, str], prefix: str) -> dict[str, str]:
     return {k.removeprefix(prefix): v for k, v in messages.items() if k.startswith(prefix)}
 
@@ -67,6 +74,7 @@ def environment() -> Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters.update({"date_fr": date_fr, "money": money})
+    env.filters["by_label"] = by_label
     env.tests["french"] = lambda value: isinstance(value, InFrench)
     messages = catalogue("fr")
     env.globals.update(
