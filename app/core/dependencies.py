@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from app.config import Settings
-from app.core.auth import Principal
+from app.core.auth import Principal, require_writer
 from app.core.clock import Clock
 from app.core.pagination import MAX_PAGE_SIZE, PageRequest
 from search.client import SearchEngine
@@ -21,6 +21,8 @@ from search.client import SearchEngine
 CurrentClock = NamedDependency[Clock]
 AppSettings = NamedDependency[Settings]
 Caller = NamedDependency[Principal | None]
+# A write of the API: the caller's token, or 401 before the handler runs.
+Writer = NamedDependency[Principal]
 Paging = NamedDependency[PageRequest]
 SearchDependency = NamedDependency[SearchEngine]
 
@@ -38,6 +40,10 @@ def provide_search_engine(state: State) -> SearchEngine:
 def provide_settings(state: State) -> Settings:
     settings: Settings = state.settings
     return settings
+
+
+def provide_writer(principal: Caller) -> Principal:
+    return require_writer(principal)
 
 
 def provide_page(

@@ -7,8 +7,14 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from app.core.auth import require_writer
-from app.core.dependencies import AppSettings, Caller, CurrentClock, Paging, SearchDependency
+from app.core.dependencies import (
+    AppSettings,
+    Caller,
+    CurrentClock,
+    Paging,
+    SearchDependency,
+    Writer,
+)
 from app.core.pagination import Page
 from app.core.params import (
     Departements,
@@ -74,11 +80,10 @@ class OfferController(Controller):
     async def create_offer(
         self,
         data: JSONBody[schemas.OfferCreate],
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Offer:
         """Create an offer as a draft; publish it with POST /api/offers/{id}/publish."""
-        writer = require_writer(principal)
         return services.to_schema(await services.create(data, writer, clock.now()))
 
     @patch("/{offer_id:int}", operation_id="updateOffer", security=SECURITY)
@@ -86,10 +91,9 @@ class OfferController(Controller):
         self,
         offer_id: Id,
         data: JSONBody[schemas.OfferUpdate],
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Offer:
-        writer = require_writer(principal)
         return services.to_schema(await services.update(offer_id, data, writer, clock.now()))
 
     @post(
@@ -101,12 +105,11 @@ class OfferController(Controller):
     async def publish_offer(
         self,
         offer_id: Id,
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
         settings: AppSettings,
         data: JSONBody[schemas.Publication | None] = None,
     ) -> schemas.Offer:
-        writer = require_writer(principal)
         expires_at = data.expires_at if data else None
         row = await services.publish(
             offer_id, expires_at, writer, clock.now(), settings.site.offer_lifetime_days
@@ -122,12 +125,11 @@ class OfferController(Controller):
     async def renew_offer(
         self,
         offer_id: Id,
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
         settings: AppSettings,
         data: JSONBody[schemas.Publication | None] = None,
     ) -> schemas.Offer:
-        writer = require_writer(principal)
         expires_at = data.expires_at if data else None
         row = await services.renew(
             offer_id, expires_at, writer, clock.now(), settings.site.offer_lifetime_days
@@ -155,10 +157,9 @@ class OfferController(Controller):
     async def fill_offer(
         self,
         offer_id: Id,
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Offer:
-        writer = require_writer(principal)
         return services.to_schema(await services.mark_filled(offer_id, writer, clock.now()))
 
     @post(
@@ -170,10 +171,9 @@ class OfferController(Controller):
     async def archive_offer(
         self,
         offer_id: Id,
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Offer:
-        writer = require_writer(principal)
         return services.to_schema(await services.archive(offer_id, writer, clock.now()))
 
 

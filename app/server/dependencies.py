@@ -16,6 +16,7 @@ from app.core.dependencies import (
     provide_page,
     provide_search_engine,
     provide_settings,
+    provide_writer,
 )
 from app.core.errors import Unauthorized
 
@@ -44,5 +45,6 @@ DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "search_engine": Provide(provide_search_engine, sync_to_thread=False),
     "principal": Provide(provide_principal),
+    "writer": Provide(provide_writer, sync_to_thread=False),
     "pagination": Provide(provide_page, sync_to_thread=False),
 }

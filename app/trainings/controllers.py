@@ -6,8 +6,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from app.core.auth import require_writer
-from app.core.dependencies import Caller, CurrentClock, Paging, SearchDependency
+from app.core.dependencies import Caller, CurrentClock, Paging, SearchDependency, Writer
 from app.core.pagination import Page
 from app.core.params import (
     Departements,
@@ -61,10 +60,9 @@ class TrainingController(Controller):
     async def create_training(
         self,
         data: JSONBody[schemas.TrainingCreate],
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Training:
-        writer = require_writer(principal)
         return services.to_schema(await services.create_training(data, writer, clock.now()))
 
     @patch("/{training_id:int}", operation_id="updateTraining", security=SECURITY)
@@ -72,10 +70,9 @@ class TrainingController(Controller):
         self,
         training_id: Id,
         data: JSONBody[schemas.TrainingUpdate],
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Training:
-        writer = require_writer(principal)
         row = await services.update_training(training_id, data, writer, clock.now())
         return services.to_schema(row)
 
@@ -115,10 +112,9 @@ class SessionController(Controller):
     async def create_session(
         self,
         data: JSONBody[schemas.SessionCreate],
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Session:
-        writer = require_writer(principal)
         return services.session_to_schema(await services.create_session(data, writer, clock))
 
     @patch("/{session_id:int}", operation_id="updateSession", security=SECURITY)
@@ -126,10 +122,9 @@ class SessionController(Controller):
         self,
         session_id: Id,
         data: JSONBody[schemas.SessionUpdate],
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Session:
-        writer = require_writer(principal)
         row = await services.update_session(session_id, data, writer, clock)
         return services.session_to_schema(row)
 
@@ -142,10 +137,9 @@ class SessionController(Controller):
     async def cancel_session(
         self,
         session_id: Id,
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Session:
-        writer = require_writer(principal)
         return services.session_to_schema(await services.cancel_session(session_id, writer, clock))
 
     @post(
@@ -157,11 +151,10 @@ class SessionController(Controller):
     async def close_registrations(
         self,
         session_id: Id,
-        principal: Caller,
+        writer: Writer,
         clock: CurrentClock,
     ) -> schemas.Session:
         """Stop registrations now (the deadline moves to yesterday)."""
-        writer = require_writer(principal)
         return services.session_to_schema(
             await services.close_registrations(session_id, writer, clock)
         )
