@@ -7,14 +7,14 @@ every filter but that facet's own, so ticking "Jura" still shows how many offers
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from app.core.clock import timestamp
 from search.client import SearchEngine
-from search.filters import Circle, any_of, combine, compare
+from search.contract import Circle, Contract, Kind, combine, expression_parts, reachable_pages
+from search.filters import compare
 from search.indexes import OFFERS, SESSIONS, IndexSpec
 
 PRE, POST = "\x02", "\x03"  # highlight markers, turned into <mark> after HTML-escaping
@@ -26,25 +26,34 @@ def safe_highlight(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class OfferQuery:
-    """A search of offers; every value already checked against its known set."""
+class SearchQuery:
+    """A search of one contract's index; every value already checked and resolved.
 
+    filters: resolved values by public name (search/contract.py); published_after is not a
+    public filter (the alerts' window).
+    """
+
+    contract: Contract
     q: str = ""
-    facets: Mapping[str, Sequence[str]] = field(default_factory=dict)  # attribute → values
-    departement: Sequence[str] = ()
-    place: Sequence[str] = ()
-    organisation: Sequence[str] = ()
-    near: Circle | None = None
-    start_from: date | None = None
-    start_to: date | None = None
-    pay_monthly_min: float | None = None
+    filters: Mapping[str, Any] = field(default_factory=dict)
     published_after: datetime | None = None
-    sort: str | None = None  # recent | start | pay | distance; None: relevance, or recent
+    sort: str | None = None  # one of the contract's sorts, or distance; None: relevance
     page: int = 1
     page_size: int = 20
 
+    @property
+    def near(self) -> Circle | None:
+        for spec in self.contract.filters:
+            value = self.filters.get(spec.name)
+            if spec.kind is Kind.GEO and isinstance(value, Circle):
+                return value
+        return None
 
-OFFER_FACETS = ("massif", "seasons", "trade_code", "contract", "housing")
+
+OfferQuery = SearchQuery
+SessionQuery = SearchQuery
+
+
 OFFER_SORTS = {
     "recent": ["published_at:desc"],
     "start": ["start_date:asc"],
@@ -77,7 +86,6 @@ OFFER_RETRIEVE = [
     "_geo",  # without it, no _geoDistance when sorted by distance
 ]
 
-SESSION_FACETS = ("massif", "trade_codes", "modality", "month", "status")
 SESSION_SORTS = {
     "start": ["start_date:asc"],
     "deadline": ["registration_deadline:asc"],
@@ -96,27 +104,20 @@ class SearchPage:
     facets: dict[str, dict[str, int]]
 
 
-def _common_filters(query: OfferQuery | SessionQuery, now: datetime, offers: bool) -> list[str]:
-    parts: list[str | None] = [
-        any_of("departement", query.departement),
-        any_of("place_slug", query.place),
-        any_of("organisation_slug", query.organisation),
-    ]
-    if query.near is not None:
-        parts.append(query.near.expression())
-    if query.start_from is not None:
-        parts.append(compare("start_date", ">=", timestamp(query.start_from) or 0))
-    if query.start_to is not None:
-        parts.append(compare("start_date", "<=", timestamp(query.start_to) or 0))
+def _base(query: SearchQuery, now: datetime, offers: bool) -> dict[str, str]:
+    parts = expression_parts(query.contract, query.filters)
     if offers:
         # The index may still hold an offer whose expiry passed minutes ago: never show it.
-        parts.append(compare("expires_at", ">", now.timestamp()))
-    return [p for p in parts if p]
+        parts["expires_at"] = compare("expires_at", ">", now.timestamp())
+    if query.published_after is not None:
+        parts["published_at"] = compare("published_at", ">", query.published_after.timestamp())
+    return parts
 
 
-def _sort(query: OfferQuery | SessionQuery, sorts: Mapping[str, list[str]]) -> list[str] | None:
-    if query.sort == "distance" and query.near is not None:
-        return [f"_geoPoint({query.near.lat:.6f}, {query.near.lng:.6f}):asc"]
+def _sort(query: SearchQuery, sorts: Mapping[str, list[str]]) -> list[str] | None:
+    near = query.near
+    if query.sort == "distance" and near is not None:
+        return [f"_geoPoint({near.lat:.6f}, {near.lng:.6f}):asc"]
     if query.sort and query.sort in sorts:
         return sorts[query.sort]
     if not query.q.strip() and "recent" in sorts:
@@ -135,19 +136,20 @@ def _with_q(query: dict[str, Any], q: str) -> dict[str, Any]:
 async def _search(
     engine: SearchEngine,
     spec: IndexSpec,
-    query: OfferQuery | SessionQuery,
-    base: list[str],
-    facet_names: Sequence[str],
+    query: SearchQuery,
+    base: dict[str, str],
     sorts: Mapping[str, list[str]],
     highlight: list[str],
     retrieve: list[str],
 ) -> SearchPage:
-    facet_filters = {name: any_of(name, query.facets.get(name, ())) for name in facet_names}
+    contract = query.contract
+    # Facets by index attribute: their counts are keyed so.
+    facets = {name: contract[name].attribute for name in contract.facets}
     uid = engine.uid(spec)
     main: dict[str, Any] = _with_q({"indexUid": uid}, query.q)
     main.update(
-        filter=combine([*base, *facet_filters.values()]),
-        facets=[n for n in facet_names if not facet_filters[n]],
+        filter=combine(list(base.values())),
+        facets=[a for n, a in facets.items() if n not in base],
         page=query.page,
         hitsPerPage=query.page_size,
         attributesToRetrieve=retrieve,
@@ -166,14 +168,14 @@ async def _search(
         _with_q(
             {
                 "indexUid": uid,
-                "filter": combine([*base, *(f for n, f in facet_filters.items() if n != name)]),
-                "facets": [name],
+                "filter": combine([p for n, p in base.items() if n != name]),
+                "facets": [attribute],
                 "limit": 0,
             },
             query.q,
         )
-        for name in facet_names
-        if facet_filters[name]
+        for name, attribute in facets.items()
+        if name in base
     ]
     results = await engine.multi_search([main, *disjunctive])
     first = results[0]
@@ -188,47 +190,25 @@ async def _search(
             for name in highlight
             if formatted.get(name) is not None
         }
+    total = first.get("totalHits") or 0
     return SearchPage(
         hits=hits,
-        total=first.get("totalHits") or 0,
+        total=total,
         page=query.page,
         page_size=query.page_size,
-        pages=first.get("totalPages") or 0,
-        facets={name: dict(distribution.get(name, {})) for name in facet_names},
+        pages=reachable_pages(total, query.page_size),
+        facets={a: dict(distribution.get(a, {})) for a in facets.values()},
     )
 
 
-async def search_offers(engine: SearchEngine, query: OfferQuery, now: datetime) -> SearchPage:
-    base = _common_filters(query, now, offers=True)
-    if query.pay_monthly_min is not None:
-        base.append(compare("pay_monthly_min", ">=", query.pay_monthly_min))
-    if query.published_after is not None:
-        base.append(compare("published_at", ">", query.published_after.timestamp()))
-    return await _search(
-        engine, OFFERS, query, base, OFFER_FACETS, OFFER_SORTS, OFFER_HIGHLIGHT, OFFER_RETRIEVE
-    )
+async def search_offers(engine: SearchEngine, query: SearchQuery, now: datetime) -> SearchPage:
+    base = _base(query, now, offers=True)
+    return await _search(engine, OFFERS, query, base, OFFER_SORTS, OFFER_HIGHLIGHT, OFFER_RETRIEVE)
 
 
-@dataclass(frozen=True)
-class SessionQuery:
-    q: str = ""
-    facets: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    departement: Sequence[str] = ()
-    place: Sequence[str] = ()
-    organisation: Sequence[str] = ()
-    near: Circle | None = None
-    start_from: date | None = None
-    start_to: date | None = None
-    sort: str | None = None  # start | deadline | price | distance
-    page: int = 1
-    page_size: int = 20
-
-
-async def search_sessions(engine: SearchEngine, query: SessionQuery, now: datetime) -> SearchPage:
-    base = _common_filters(query, now, offers=False)
-    return await _search(
-        engine, SESSIONS, query, base, SESSION_FACETS, SESSION_SORTS, SESSION_HIGHLIGHT, ["*"]
-    )
+async def search_sessions(engine: SearchEngine, query: SearchQuery, now: datetime) -> SearchPage:
+    base = _base(query, now, offers=False)
+    return await _search(engine, SESSIONS, query, base, SESSION_SORTS, SESSION_HIGHLIGHT, ["*"])
 
 
 async def facet_counts(

@@ -33,7 +33,7 @@ from app.core.db import affected, connection
 from app.offers.search import to_query
 from app.organisations.tables import IS_PUBLIC_SQL
 from search.client import SearchEngine
-from search.queries import OfferQuery
+from search.queries import SearchQuery as OfferQuery
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from app.alerts.tables import Alert
 from app.config import Settings
 from app.core.clock import FRANCE
 from app.core.email_lookup import normalised_email, same_email
-from app.core.errors import DomainError, NotFound
+from app.core.errors import DomainError, InvalidInput, NotFound
 from app.core.signing import BadLink, BadSignature, sign, unsign
 from app.emails import services as emails
-from app.offers.search import OfferSearch, to_query
+from app.offers.search import OFFER_FILTERS, OfferSearch, canonical, to_query
 
 SEND_HOUR = time(7, 0)
 CONFIRM_LIFETIME = timedelta(days=7)
@@ -74,6 +74,15 @@ def offer_search(search: schemas.SavedSearch, **extra: Any) -> OfferSearch:
     return OfferSearch(**{**values, **extra})
 
 
+def canonical_search(search: schemas.SavedSearch) -> dict[str, Any]:
+    """The saved search in canonical form (sets sorted and deduplicated, words trimmed,
+    case-folded and whitespace-collapsed, defaults dropped): the identity of an alert."""
+    found, errors = canonical(offer_search(search))
+    if errors:
+        raise InvalidInput(errors)
+    return found.as_dict(OFFER_FILTERS)
+
+
 def next_run(frequency: Frequency, now: datetime) -> datetime:
     """Instant: now; daily: the next 07:00 in France; weekly: the next Monday at 07:00."""
     if frequency == Frequency.INSTANT:
@@ -94,7 +103,7 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
     """
     email = normalised_email(data.email)
     await to_query(offer_search(data.search))  # the same checks as the search API
-    search = msgspec.to_builtins(data.search)
+    search = canonical_search(data.search)
     await Alert.raw(
         "SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", f"alert:{email.lower()}"
     )
@@ -102,7 +111,7 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
         same_email(Alert.email, email) & (Alert.frequency == data.frequency.value)
     )
     for row in existing:
-        if msgspec.to_builtins(saved_search(row)) == search:
+        if canonical_search(saved_search(row)) == search:
             if not is_confirmed(row):
                 _check_rate(row, now)
             return row
@@ -261,7 +270,7 @@ async def update(alert_id: int, email: str, data: schemas.AlertUpdate, now: date
     changes: dict[Any, Any] = {Alert.updated_at: now}
     if data.search is not msgspec.UNSET:
         await to_query(offer_search(data.search))
-        changes[Alert.search] = msgspec.to_builtins(data.search)
+        changes[Alert.search] = canonical_search(data.search)
     if data.frequency is not msgspec.UNSET:
         changes[Alert.frequency] = data.frequency.value
         if is_confirmed(row):

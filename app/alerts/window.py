@@ -5,84 +5,44 @@ Meilisearch once per run, and each distinct saved search is matched against them
 
 - words stay Meilisearch's (typo tolerance, synonyms, stop words, its ranking): one search
   per distinct text, restricted to the new offers, gives the offers it finds, best first;
-- filters are evaluated in Python with the semantics of the expressions search/queries.py
-  gives Meilisearch: `IN` on a value or on any value of a list (compared case-insensitively,
-  as Meilisearch does), numeric comparisons (a missing value never matches), and
-  `_geoRadius` with Meilisearch's own haversine (milli's `distance_between_two_points`,
-  rounded to the millimetre, kept when ≤ the radius).
+- filters are the offer contract's (app/offers/search.py OFFER_FILTERS), evaluated in memory
+  by search/evaluate.py with the semantics of the expressions Meilisearch is given.
 
-tests/integration/workers/test_alert_window.py proves, with a real Meilisearch, that both
-give the same offers in the same order as `search_offers` for a varied set of searches, so
-this fast path cannot drift from the search API unnoticed. A set of offers is an int used as
-a bit set: bit i is the i-th new offer, newest first.
+tests/integration/workers/test_alert_window.py proves, with a real Meilisearch, for every
+filter the contract declares, that both give the same offers in the same order as
+`search_offers`. A set of offers is an int used as a bit set: bit i is the i-th new offer,
+newest first.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-import sys
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from meilisearch_python_sdk.models.search import SearchParams
 
-from app.core.clock import timestamp
+from app.offers.search import OFFER_FILTERS
 from search.client import SearchEngine
-from search.filters import Circle, combine, compare
+from search.contract import Circle
+from search.evaluate import Documents, distance_m, filter_key
+from search.filters import combine, compare
 from search.indexes import MAX_TOTAL_HITS, OFFERS
-from search.queries import OFFER_FACETS, OFFER_SORTS, OfferQuery
+from search.queries import OFFER_SORTS, SearchQuery
 
-# What the filters need of each new offer: no text, no description.
-FIELDS = [
-    "id",
-    "published_at",
-    *OFFER_FACETS,
-    "departement",
-    "place_slug",
-    "organisation_slug",
-    "_geo",
-    "start_date",
-    "pay_monthly_min",
-]
-# The OfferQuery fields this module knows how to evaluate; a new one must be taught here
-# (a unit test fails until it is). q is Meilisearch's; the rest do not filter.
-EVALUATED = {
-    "q",
-    "facets",
-    "departement",
-    "place",
-    "organisation",
-    "near",
-    "start_from",
-    "start_to",
-    "pay_monthly_min",
-}
-NOT_FILTERS = {"published_after", "sort", "page", "page_size"}
+__all__ = ["Matches", "NewOffers", "circle_terms", "distance_m", "lowest"]
+
+# What the filters need of each new offer: each declared filter's attribute; no text.
+FIELDS = sorted({"id", "published_at"} | {f.attribute for f in OFFER_FILTERS.filters if f.filters})
 RECENT = OFFER_SORTS["recent"]
 TEXT_SEARCHES_PER_REQUEST = 50
-EARTH_RADIUS_M = 6371e3  # geoutils, as milli uses it
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Meilisearch's distance (geoutils' haversine), to the millimetre, rounded as Rust does."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    hav_phi = (1.0 - math.cos(phi2 - phi1)) / 2.0
-    hav_lambda = (
-        math.cos(phi1) * math.cos(phi2) * ((1.0 - math.cos(math.radians(lng2 - lng1))) / 2.0)
-    )
-    scaled = 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(hav_phi + hav_lambda)) * 1000.0
-    whole = math.floor(scaled)
-    if scaled - whole >= 0.5:  # f64::round: half away from zero
-        whole += 1
-    return whole / 1000.0
 
 
 def circle_terms(circle: Circle) -> tuple[float, float, int]:
     """The centre and radius exactly as Circle.expression writes them into the filter."""
-    return float(f"{circle.lat:.6f}"), float(f"{circle.lng:.6f}"), round(circle.radius_km * 1000)
+    return circle.terms()
 
 
 def lowest(bits: int, count: int) -> list[int]:
@@ -95,47 +55,18 @@ def lowest(bits: int, count: int) -> list[int]:
     return found
 
 
-def _folded(value: Any) -> list[str]:
-    if value is None:
-        return []
-    values = value if isinstance(value, list) else [value]
-    return [str(v).lower() for v in values if v is not None]
-
-
-def filter_key(query: OfferQuery) -> tuple[Any, ...]:
-    """What the filters of a query depend on (not its words)."""
-    return (
-        tuple(sorted((k, tuple(sorted(v))) for k, v in query.facets.items() if v)),
-        tuple(sorted(query.departement)),
-        tuple(sorted(query.place)),
-        tuple(sorted(query.organisation)),
-        circle_terms(query.near) if query.near is not None else None,
-        query.start_from,
-        query.start_to,
-        query.pay_monthly_min,
-    )
-
-
-class NewOffers:
+class NewOffers(Documents):
     """The live offers published after `since`, newest first, as Meilisearch sorts them."""
 
     def __init__(self, documents: Sequence[dict[str, Any]], since: datetime, now: datetime):
-        self.documents = list(documents)
+        super().__init__(documents)
         self.since = since
         self.now = now
         self.ids = [int(d["id"]) for d in self.documents]
         self.position = {offer_id: i for i, offer_id in enumerate(self.ids)}
         # Ascending keys for bisect: minus the publication time.
         self._minus_published = [-float(d["published_at"]) for d in self.documents]
-        self.everything = (1 << len(self.documents)) - 1
-        self._values: dict[str, dict[str, int]] = {}
-        self._numbers: dict[tuple[str, str, float], int] = {}
-        self._centres: dict[tuple[float, float], tuple[list[float], list[int]]] = {}
-        self._points: dict[tuple[float, float], int] | None = None
         self._masks: dict[tuple[Any, ...], int] = {}
-
-    def __len__(self) -> int:
-        return len(self.documents)
 
     @staticmethod
     def window_filter(since: datetime, now: datetime) -> str:
@@ -209,115 +140,23 @@ class NewOffers:
                 ranks[text] = [position[h["id"]] for h in result.hits if h["id"] in position]
         return ranks
 
-    def matches(self, query: OfferQuery, ranks: dict[str, list[int]]) -> Matches:
+    def matches(self, query: SearchQuery, ranks: dict[str, list[int]]) -> Matches:
         """The new offers `query` finds, in its order (`ranks` from `rank`, for its words)."""
         bits = self.mask(query)
         if not query.q:
             return Matches(bits, None)
         return Matches(bits, [i for i in ranks.get(query.q, ()) if bits >> i & 1])
 
-    # --- filters: evaluated here ---------------------------------------------------------------
+    # --- filters: the contract's, evaluated in memory ---------------------------------------
 
-    def mask(self, query: OfferQuery) -> int:
+    def mask(self, query: SearchQuery) -> int:
         """The new offers that pass every filter of `query` (its words aside)."""
-        key = filter_key(query)
+        key = filter_key(query.contract, query.filters)
         found = self._masks.get(key)
         if found is None:
-            found = self._mask(query)
+            found = self.narrow(query.contract, query.filters)
             self._masks[key] = found
         return found
-
-    def _mask(self, query: OfferQuery) -> int:
-        unknown = {f.name for f in dataclasses.fields(query)} - EVALUATED - NOT_FILTERS
-        if unknown:  # a filter search_offers knows and this module does not: refuse
-            raise NotImplementedError(f"filters not evaluated for alerts: {sorted(unknown)}")
-        bits = self.everything
-        for name in OFFER_FACETS:
-            values = query.facets.get(name, ())
-            if values:
-                bits &= self._any(name, values)
-        for attribute, values in (
-            ("departement", query.departement),
-            ("place_slug", query.place),
-            ("organisation_slug", query.organisation),
-        ):
-            if values:
-                bits &= self._any(attribute, values)
-        if query.near is not None:
-            bits &= self.within(query.near)
-        if query.start_from is not None:
-            bits &= self._compare("start_date", ">=", timestamp(query.start_from) or 0)
-        if query.start_to is not None:
-            bits &= self._compare("start_date", "<=", timestamp(query.start_to) or 0)
-        if query.pay_monthly_min is not None:
-            bits &= self._compare("pay_monthly_min", ">=", query.pay_monthly_min)
-        return bits
-
-    def _any(self, attribute: str, values: Iterable[str]) -> int:
-        table = self._values.get(attribute)
-        if table is None:
-            table = {}
-            for i, document in enumerate(self.documents):
-                for value in set(_folded(document.get(attribute))):
-                    table[value] = table.get(value, 0) | (1 << i)
-            self._values[attribute] = table
-        bits = 0
-        for value in values:
-            bits |= table.get(str(value).lower(), 0)
-        return bits
-
-    def _compare(self, attribute: str, operator: str, value: float) -> int:
-        key = (attribute, operator, float(value))
-        found = self._numbers.get(key)
-        if found is None:
-            found = 0
-            for i, document in enumerate(self.documents):
-                number = document.get(attribute)
-                if (
-                    isinstance(number, int | float)
-                    and not isinstance(number, bool)
-                    and _holds(float(number), operator, float(value))
-                ):
-                    found |= 1 << i
-            self._numbers[key] = found
-        return found
-
-    def within(self, circle: Circle) -> int:
-        """The new offers within the circle, as `_geoRadius` finds them."""
-        lat, lng, radius = circle_terms(circle)
-        centre = self._centres.get((lat, lng))
-        if centre is None:
-            # Every distinct point of the new offers by distance from this centre, with the
-            # offers within each distance so far: a radius is then one bisect.
-            by_distance = sorted(
-                (distance_m(lat, lng, p_lat, p_lng), bits)
-                for (p_lat, p_lng), bits in self._geo_points().items()
-            )
-            distances, within, so_far = [], [], 0
-            for distance, bits in by_distance:
-                so_far |= bits
-                distances.append(distance)
-                within.append(so_far)
-            centre = (distances, within)
-            self._centres[(lat, lng)] = centre
-        distances, within = centre
-        count = bisect_right(distances, radius + sys.float_info.epsilon)
-        return within[count - 1] if count else 0
-
-    def _geo_points(self) -> dict[tuple[float, float], int]:
-        if self._points is None:
-            points: dict[tuple[float, float], int] = {}
-            for i, document in enumerate(self.documents):
-                geo = document.get("_geo")
-                if not isinstance(geo, dict):
-                    continue
-                try:
-                    point = (float(geo["lat"]), float(geo["lng"]))
-                except (KeyError, TypeError, ValueError):
-                    continue
-                points[point] = points.get(point, 0) | (1 << i)
-            self._points = points
-        return self._points
 
 
 @dataclasses.dataclass(frozen=True)
@@ -339,15 +178,3 @@ class Matches:
                 if len(found) == count:
                     break
         return found
-
-
-def _holds(number: float, operator: str, value: float) -> bool:
-    if operator == ">=":
-        return number >= value
-    if operator == "<=":
-        return number <= value
-    if operator == ">":
-        return number > value
-    if operator == "<":
-        return number < value
-    return number == value

@@ -14,6 +14,8 @@ MAX_ID = 2_147_483_647  # PostgreSQL integer
 NO_NUL = r"^[^\x00]*$"
 ROME_CODE = r"^[A-Za-z][0-9]{4}$"
 SLUG = r"^[a-z0-9][a-z0-9-]{0,119}$"
+DEPARTEMENT = r"^(?:[0-9]{2,3}|2[AaBb])$"
+MONTH = r"^20[0-9]{2}-(?:0[1-9]|1[0-2])$"
 
 IdValue = Annotated[int, Meta(ge=1, le=MAX_ID)]
 Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
@@ -46,7 +48,7 @@ OfferSort = Annotated[
 SearchText = Annotated[str, QueryParameter(max_length=200, pattern=NO_NUL, description="Words")]
 Slugs = Annotated[list[Annotated[str, Meta(pattern=SLUG)]] | None, QueryParameter()]
 Departements = Annotated[
-    list[Annotated[str, Meta(pattern=r"^(?:[0-9]{2,3}|2[AaBb])$")]] | None,
+    list[Annotated[str, Meta(pattern=DEPARTEMENT)]] | None,
     QueryParameter(description="Département codes: 73, 2A …"),
 ]
 NearSlug = Annotated[str | None, QueryParameter(pattern=SLUG, description="A place's slug")]
@@ -65,7 +67,7 @@ SessionSort = Annotated[
     QueryParameter(description="Order: relevance (with q), start, deadline, price, distance"),
 ]
 Months = Annotated[
-    list[Annotated[str, Meta(pattern=r"^20[0-9]{2}-(?:0[1-9]|1[0-2])$")]] | None,
+    list[Annotated[str, Meta(pattern=MONTH)]] | None,
     QueryParameter(description="Months the session starts in: 2027-01 …"),
 ]
 TypeAheadFacet = Literal["trade", "place"]

@@ -11,12 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
+from app.core.clock import FRANCE
 from app.core.errors import FieldError, InvalidInput
 from app.organisations.tables import Organisation
 from app.places.tables import Place
 from app.trades.tables import Trade
-from search.filters import Circle
+from search.contract import Canonical, Circle, Contract, Kind, Problem
 
 MAX_RADIUS_KM = 200.0
 REFERENCE_TTL = 300.0  # seconds
@@ -155,3 +158,48 @@ class Known:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InvalidInput(self.errors)
+
+
+def day_timestamp(day: date) -> int:
+    """Seconds since the epoch at midnight in France: how the index stores a day."""
+    return int(datetime.combine(day, datetime.min.time(), tzinfo=FRANCE).timestamp())
+
+
+def problems_as_errors(problems: Iterable[Problem]) -> list[FieldError]:
+    return [FieldError(p.name, f"{p.reason}: {p.value}" if p.value else p.reason) for p in problems]
+
+
+async def resolve(contract: Contract, canonical: Canonical, known: Known) -> dict[str, Any]:
+    """A canonical search's values as the index understands them, by public name: reference
+    values checked against the database (unknown ones collected in `known`), days as
+    timestamps, numbers as floats, the geo filter as a Circle."""
+    checks = {
+        "trade": known.trades,
+        "place": known.places,
+        "departement": known.departements,
+        "organisation": known.organisations,
+    }
+    resolved: dict[str, Any] = {}
+    for spec in contract.filters:
+        values = canonical.getall(spec.name)
+        if spec.kind is Kind.GEO:
+            lat, lon = canonical.get("lat"), canonical.get("lon")
+            radius = canonical.get("radius_km") or str(contract["radius_km"].default)
+            circle = await known.circle(
+                values[0] if values else None,
+                float(lat) if lat is not None else None,
+                float(lon) if lon is not None else None,
+                float(radius),
+            )
+            if circle is not None:
+                resolved[spec.name] = circle
+        elif not values or not spec.filters:
+            continue
+        elif spec.kind is Kind.ANY_OF:
+            check = checks.get(spec.name)
+            resolved[spec.name] = await check(spec.name, values) if check else list(values)
+        elif spec.value_type == "date":
+            resolved[spec.name] = day_timestamp(date.fromisoformat(values[0]))
+        else:
+            resolved[spec.name] = float(values[0])
+    return resolved

@@ -6,20 +6,64 @@ import logging
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from meilisearch_python_sdk.errors import MeilisearchCommunicationError, MeilisearchError
 
 from app.core.catalogue import label
 from app.core.errors import FieldError, Unavailable
-from app.core.search_params import Known
+from app.core.params import DEPARTEMENT, ROME_CODE, SLUG
+from app.core.search_params import MAX_RADIUS_KM, Known, problems_as_errors, resolve
 from app.core.search_params import trade_labels as trade_labels  # re-exported
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.offers import schemas
 from search.client import SearchEngine
-from search.queries import OfferQuery, SearchPage, search_offers
+from search.contract import REACHABLE_HITS, Canonical, Filter, Kind, last_page
+from search.contract import Contract as SearchContract
+from search.queries import SearchPage, SearchQuery, search_offers
 
 log = logging.getLogger(__name__)
+
+
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(e.value for e in enum)
+
+
+# The one declaration of the offer search's filters: the API, the site, saved searches, feeds,
+# the index's filter expressions and the alerts' evaluator all derive from it. Adding a filter
+# is one line here plus its field in the offer's index document.
+OFFER_FILTERS = SearchContract(
+    filters=(
+        Filter("q", Kind.TEXT, label="q", description="Words"),
+        Filter("massif", Kind.ANY_OF, "massif", values=_values(Massif), label="massif"),
+        Filter("season", Kind.ANY_OF, "seasons", values=_values(Season), label="season"),
+        Filter("trade", Kind.ANY_OF, "trade_code", pattern=ROME_CODE, upper=True, label="trade"),
+        Filter("contract", Kind.ANY_OF, "contract", values=_values(Contract), label="contract"),
+        Filter("housing", Kind.ANY_OF, "housing", values=_values(Housing), label="housing"),
+        Filter("departement", Kind.ANY_OF, "departement", pattern=DEPARTEMENT, upper=True),
+        Filter("place", Kind.ANY_OF, "place_slug", pattern=SLUG, label="place"),
+        Filter("organisation", Kind.ANY_OF, "organisation_slug", pattern=SLUG),
+        Filter("near", Kind.GEO, "_geo", pattern=SLUG, label="near"),
+        Filter("lat", Kind.OPTION, value_type="float", bounds=(-90, 90)),
+        Filter("lon", Kind.OPTION, value_type="float", bounds=(-180, 180)),
+        Filter(
+            "radius_km",
+            Kind.OPTION,
+            value_type="float",
+            bounds=(0, MAX_RADIUS_KM),
+            low_open=True,
+            default="20",
+            needs=("near", "lat"),
+        ),
+        Filter("start_from", Kind.AT_LEAST, "start_date", value_type="date"),
+        Filter("start_to", Kind.AT_MOST, "start_date", value_type="date"),
+        Filter(
+            "pay_min", Kind.AT_LEAST, "pay_monthly_min", value_type="float", bounds=(0, 100_000)
+        ),
+    ),
+    facets=("massif", "season", "trade", "contract", "housing"),
+)
 
 
 @dataclass(frozen=True)
@@ -48,39 +92,51 @@ class OfferSearch:
     page_size: int = 20
 
 
-async def to_query(params: OfferSearch) -> OfferQuery:
+def raw(params: Any, contract: SearchContract | None = None) -> dict[str, Any]:
+    """The search's filter values as strings by public name (what a URL would carry)."""
+    values: dict[str, Any] = {}
+    for spec in (contract or OFFER_FILTERS).filters:
+        value = getattr(params, spec.name)
+        if value is None:
+            continue
+        items = [value] if isinstance(value, str | int | float | date) else list(value)
+        values[spec.name] = [v.isoformat() if isinstance(v, date) else str(v) for v in items]
+    return values
+
+
+def canonical(params: OfferSearch) -> tuple[Canonical, list[FieldError]]:
+    """The canonical form of the search (its identity), and what does not fit."""
+    found, problems = OFFER_FILTERS.canonical(raw(params))
+    return found, problems_as_errors(problems)
+
+
+async def to_query(params: OfferSearch) -> SearchQuery:
     """The search/ query, or InvalidInput naming every unknown value."""
-    known = Known([])
-    trades = await known.trades("trade", params.trade)
-    places = await known.places("place", params.place)
-    departements = await known.departements("departement", params.departement)
-    organisations = await known.organisations("organisation", params.organisation)
-    circle = await known.circle(params.near, params.lat, params.lon, params.radius_km)
-    if params.sort == "distance" and circle is None and not known.errors:
+    found, errors = canonical(params)
+    known = Known(errors)
+    filters = await resolve(OFFER_FILTERS, found, known)
+    if params.sort == "distance" and "near" not in filters and not known.errors:
         known.errors.append(FieldError("sort", "distance needs near or lat/lon"))
     if params.start_from and params.start_to and params.start_to < params.start_from:
         known.errors.append(FieldError("start_to", "must be on or after start_from"))
+    if params.page > last_page(params.page_size):
+        known.errors.append(FieldError("page", page_limit(params.page_size)))
     known.raise_if_any()
-    return OfferQuery(
-        q=params.q.strip(),
-        facets={
-            "massif": [m.value for m in params.massif],
-            "seasons": [s.value for s in params.season],
-            "trade_code": trades,
-            "contract": [c.value for c in params.contract],
-            "housing": [h.value for h in params.housing],
-        },
-        departement=departements,
-        place=places,
-        organisation=organisations,
-        near=circle,
-        start_from=params.start_from,
-        start_to=params.start_to,
-        pay_monthly_min=params.pay_min,
+    return SearchQuery(
+        contract=OFFER_FILTERS,
+        q=found.get("q") or "",
+        filters=filters,
         published_after=params.published_after,
         sort=None if params.sort == "relevance" else params.sort,
         page=params.page,
         page_size=params.page_size,
+    )
+
+
+def page_limit(page_size: int) -> str:
+    return (
+        f"at most {last_page(page_size)} pages of {page_size}"
+        f" ({REACHABLE_HITS} hits): refine the search"
     )
 
 

@@ -9,15 +9,40 @@ from typing import Any
 
 from app.core.catalogue import label
 from app.core.errors import FieldError
-from app.core.search_params import Known
+from app.core.params import DEPARTEMENT, MONTH, ROME_CODE
+from app.core.search_params import Known, problems_as_errors, resolve
 from app.core.vocabulary import Massif, Modality, SessionStatus
 from app.offers.schemas import FacetCount, HitOrganisation, HitPlace
-from app.offers.search import guarded, trade_labels
+from app.offers.search import OFFER_FILTERS, guarded, page_limit, raw, trade_labels
 from app.trainings import schemas
 from search.client import SearchEngine
-from search.queries import SearchPage, SessionQuery, search_sessions
+from search.contract import Contract, Filter, Kind, last_page
+from search.queries import SearchPage, SearchQuery, search_sessions
 
 PUBLIC_STATUSES = (SessionStatus.OPEN, SessionStatus.FULL)
+_SHARED = {f.name: f for f in OFFER_FILTERS.filters}
+
+# The one declaration of the session search's filters (see app/offers/search.py).
+SESSION_FILTERS = Contract(
+    filters=(
+        _SHARED["q"],
+        _SHARED["massif"],
+        Filter("trade", Kind.ANY_OF, "trade_codes", pattern=ROME_CODE, upper=True, label="trade"),
+        Filter("modality", Kind.ANY_OF, "modality", values=tuple(m.value for m in Modality)),
+        Filter("month", Kind.ANY_OF, "month", pattern=MONTH),
+        Filter("status", Kind.ANY_OF, "status", values=tuple(s.value for s in SessionStatus)),
+        Filter("departement", Kind.ANY_OF, "departement", pattern=DEPARTEMENT, upper=True),
+        _SHARED["place"],
+        _SHARED["organisation"],
+        _SHARED["near"],
+        _SHARED["lat"],
+        _SHARED["lon"],
+        _SHARED["radius_km"],
+        _SHARED["start_from"],
+        _SHARED["start_to"],
+    ),
+    facets=("massif", "trade", "modality", "month", "status"),
+)
 
 
 @dataclass(frozen=True)
@@ -42,34 +67,22 @@ class SessionSearch:
     page_size: int = 20
 
 
-async def to_query(params: SessionSearch) -> SessionQuery:
-    known = Known([])
-    trades = await known.trades("trade", params.trade)
-    places = await known.places("place", params.place)
-    departements = await known.departements("departement", params.departement)
-    organisations = await known.organisations("organisation", params.organisation)
-    circle = await known.circle(params.near, params.lat, params.lon, params.radius_km)
+async def to_query(params: SessionSearch) -> SearchQuery:
+    found, problems = SESSION_FILTERS.canonical(raw(params, SESSION_FILTERS))
+    known = Known(problems_as_errors(problems))
     for status in params.status:
         if status not in PUBLIC_STATUSES:
             known.errors.append(FieldError("status", "only open and full sessions are listed"))
-    if params.sort == "distance" and circle is None and not known.errors:
+    filters = await resolve(SESSION_FILTERS, found, known)
+    if params.sort == "distance" and "near" not in filters and not known.errors:
         known.errors.append(FieldError("sort", "distance needs near or lat/lon"))
+    if params.page > last_page(params.page_size):
+        known.errors.append(FieldError("page", page_limit(params.page_size)))
     known.raise_if_any()
-    return SessionQuery(
-        q=params.q.strip(),
-        facets={
-            "massif": [m.value for m in params.massif],
-            "trade_codes": trades,
-            "modality": [m.value for m in params.modality],
-            "month": list(params.month),
-            "status": [s.value for s in params.status],
-        },
-        departement=departements,
-        place=places,
-        organisation=organisations,
-        near=circle,
-        start_from=params.start_from,
-        start_to=params.start_to,
+    return SearchQuery(
+        contract=SESSION_FILTERS,
+        q=found.get("q") or "",
+        filters=filters,
         sort=None if params.sort == "relevance" else params.sort,
         page=params.page,
         page_size=params.page_size,

@@ -14,13 +14,14 @@ from enum import StrEnum
 from urllib.parse import urlencode
 
 from app.core.params import ROME_CODE, SLUG
+from search.contract import last_page
 
 _ROME = re.compile(ROME_CODE)
 _SLUG = re.compile(SLUG)
 _MONTH = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])$")
 _DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2[AaBb])$")
 MAX_VALUES = 20
-MAX_PAGE = 50
+MAX_PAGE = last_page(20)  # the search pages show 20 hits a page
 RADII = (5, 10, 20, 30, 50, 100)
 
 

@@ -115,6 +115,15 @@ SEARCHES: list[dict[str, Any]] = [
 ]
 
 
+def test_the_searches_cover_every_declared_filter() -> None:
+    """The equivalence below runs over every filter the offer contract declares."""
+    from app.offers.search import OFFER_FILTERS
+
+    used = {name for search in SEARCHES for name in search}
+    declared = {f.name for f in OFFER_FILTERS.filters if f.filters}
+    assert declared <= used, declared - used
+
+
 async def pending_org(client: AsyncClient) -> int:
     body = {"kind": "employer", "name": "Pas encore vérifié", "contact_email": "rh@example.fr"}
     response = await client.post("/api/organisations", json=body, headers=ADMIN)
