@@ -104,6 +104,7 @@ SEARCHES: list[dict[str, Any]] = [
     {"departement": ["73"]},
     {"departement": ["2A", "2B", "88"]},
     {"place": ["tignes", "risoul"]},
+    {"organisation": ["hotel-des-cimes"]},
     {"start_from": "2026-12-20"},
     {"start_to": "2027-01-15"},
     {"start_from": "2026-12-01", "start_to": "2027-06-30", "massif": ["alpes-nord"]},
