@@ -25,7 +25,6 @@ from app.core.errors import EXCEPTION_HANDLERS
 from app.core.limits import InputLimits, TooLarge
 from app.core.paths import WRITE_METHODS
 from app.core.queue import open_queue, request_drain
-from app.core.reference import VocabularyController
 from app.core.security import security_headers
 from app.offers.controllers import OfferController, OfferSearchController
 from app.organisations.controllers import OrganisationController
@@ -33,6 +32,7 @@ from app.places.controllers import PlaceController
 from app.server.dependencies import DEPENDENCIES
 from app.server.health import HealthController
 from app.server.startup import close_database, open_database, open_search
+from app.server.vocabulary import VocabularyController
 from app.trades.controllers import TradeController
 from app.trainings.controllers import (
     SessionController,
