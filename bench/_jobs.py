@@ -122,7 +122,7 @@ async def capture(args: dict[str, Any]) -> dict[str, Any]:
 async def reindex(args: dict[str, Any]) -> dict[str, Any]:
     """A full reindex of the offers through app.outbox.sync.rebuild: rows → documents → swap."""
     from app.outbox.sync import rebuild
-    from search.indexes import OFFERS, SESSIONS
+    from app.search_indexes import OFFERS, SESSIONS
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
         await _idle(engine)
@@ -155,7 +155,7 @@ async def raw_bulk(args: dict[str, Any]) -> dict[str, Any]:
     from app.offers.services import visible
     from app.offers.tables import Offer
     from app.outbox.sync import DOCUMENT_BATCH
-    from search.indexes import OFFERS
+    from app.search_indexes import OFFERS
 
     folder = Path(args["folder"])
     await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
@@ -311,7 +311,7 @@ async def expiry(args: dict[str, Any]) -> dict[str, Any]:
     """app.notices.services.expire_due_offers, then the drain that takes them out of search."""
     from app.notices.services import expire_due_offers
     from app.outbox.sync import drain_outbox
-    from search.indexes import OFFERS
+    from app.search_indexes import OFFERS
 
     async def work(settings: Any, engine: Any) -> dict[str, Any]:
         before = (await engine.index(OFFERS).get_stats()).number_of_documents

@@ -4,49 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 DATA = Path(__file__).resolve().parent / "data"
 
-# Each line is a group of words that mean the same to a seasonal worker.
-SYNONYM_GROUPS: list[list[str]] = [
-    ["serveur", "serveuse"],
-    ["cuisinier", "cuisiniere"],
-    ["moniteur", "monitrice"],
-    ["perchman", "perchiste", "liftier", "remontees mecaniques", "remontées mécaniques"],
-    ["saisonnier", "saisonniere", "saison"],
-    ["plongeur", "plongeuse", "aide de cuisine"],
-    ["receptionniste", "réceptionniste", "accueil"],
-    ["dameur", "dameuse", "damage"],
-    ["pisteur", "pisteuse", "secouriste"],
-    ["nivoculteur", "nivocultrice", "neige de culture"],
-    ["skiman", "skiwoman", "location de ski"],
-    ["femme de chambre", "valet de chambre"],
-    ["barman", "barmaid"],
-    ["vendeur", "vendeuse"],
-    ["animateur", "animatrice"],
-    ["logé", "logement"],
-]
+FRENCH_STOP_WORDS = DATA / "stop_words_fr.txt"
 
 
-def _stop_words() -> list[str]:
+def stop_words(synonyms: Mapping[str, Sequence[str]]) -> list[str]:
     """French stop words, less the words inside synonym phrases ("aide de cuisine"):
     Meilisearch does not apply a synonym to a query phrase holding a stop word."""
-    lines = (DATA / "stop_words_fr.txt").read_text("utf-8").splitlines()
-    in_phrases = {w for group in SYNONYM_GROUPS for phrase in group for w in phrase.split()}
+    lines = FRENCH_STOP_WORDS.read_text("utf-8").splitlines()
+    phrases = [*synonyms, *(p for targets in synonyms.values() for p in targets)]
+    in_phrases = {w for phrase in phrases for w in phrase.split()}
     words = [w.strip() for w in lines if w.strip() and not w.startswith("#")]
     return [w for w in words if w not in in_phrases]
-
-
-def _synonyms() -> dict[str, list[str]]:
-    """Each phrase of a group leads to the others."""
-    synonyms: dict[str, list[str]] = {}
-    for group in SYNONYM_GROUPS:
-        for phrase in group:
-            synonyms[phrase] = [p for p in group if p != phrase]
-    return synonyms
 
 
 # Enough for the whole catalogue: exact totals and deep pages stay correct.
@@ -55,7 +30,40 @@ MAX_TOTAL_HITS = 1_000_000
 # codes, and every trade present must stay reachable in the trade facet (a test checks it).
 MAX_VALUES_PER_FACET = 2000
 
-OFFER_SETTINGS: dict[str, Any] = {
+
+def offer_settings(
+    synonyms: Mapping[str, Sequence[str]], exact_words: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The offers index's settings. `synonyms`: phrase → phrases it also finds (the domain's
+    vocabulary); `exact_words`: query words never matched through a typo ("moniteur" must not
+    find "monteur")."""
+    return {
+        **_OFFER_SETTINGS,
+        "stopWords": stop_words(synonyms),
+        "synonyms": {k: list(v) for k, v in synonyms.items()},
+        "typoTolerance": {**_TYPO_TOLERANCE, "disableOnWords": sorted(exact_words)},
+    }
+
+
+def session_settings(
+    synonyms: Mapping[str, Sequence[str]], exact_words: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The sessions index's settings: the offers' reading of French, their own attributes."""
+    return {**offer_settings(synonyms, exact_words), **_SESSION_ATTRIBUTES}
+
+
+# One typo from 5 letters (Meilisearch's default: "serveur" must not find "secteur" with two),
+# two from 11, not 9: French trade words are long, and two typos turn "plongeuse" into
+# "plongée", "cuisinier" into "cuisine". Descriptions are matched without typos: every offer
+# names its trade in its title and trade fields, where typos are welcome; in free text a typo
+# finds other words.
+_TYPO_TOLERANCE: dict[str, Any] = {
+    "enabled": True,
+    "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 11},
+    "disableOnAttributes": ["trade_code", "place_slug", "description"],
+}
+
+_OFFER_SETTINGS: dict[str, Any] = {
     "searchableAttributes": [
         "title",
         "trade_label",
@@ -92,19 +100,11 @@ OFFER_SETTINGS: dict[str, Any] = {
     "displayedAttributes": ["*"],
     "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
     "localizedAttributes": [{"locales": ["fra"], "attributePatterns": ["*"]}],
-    "stopWords": _stop_words(),
-    "synonyms": _synonyms(),
-    "typoTolerance": {
-        "enabled": True,
-        "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 7},  # "monitor" → moniteur
-        "disableOnAttributes": ["trade_code", "place_slug"],
-    },
     "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     "faceting": {"maxValuesPerFacet": MAX_VALUES_PER_FACET, "sortFacetValuesBy": {"*": "count"}},
 }
 
-SESSION_SETTINGS: dict[str, Any] = {
-    **OFFER_SETTINGS,
+_SESSION_ATTRIBUTES: dict[str, Any] = {
     "searchableAttributes": [
         "training_title",
         "trade_labels",
@@ -150,7 +150,14 @@ class IndexSpec:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-OFFERS = IndexSpec("offers", OFFER_SETTINGS)
-SESSIONS = IndexSpec("sessions", SESSION_SETTINGS)
-ALL = (OFFERS, SESSIONS)
+# Every query word must match (itself, a synonym or through a typo): with Meilisearch's
+# default ("last"), "Val d'Isère" also returned Val Thorens offers once the Val d'Isère ones ran
+# out, and "conducteur de dameuse" any "conducteur". Every search with a `q` uses it, the
+# alerts' included.
+MATCHING_STRATEGY: Literal["all"] = "all"
+
+# Index names, without the prefix. Their specs (names and settings) are built by the app,
+# which owns the vocabulary (app/search_indexes.py).
+OFFER_INDEX = "offers"
+SESSION_INDEX = "sessions"
 META = "meta"  # one document per index: the settings digest it was built with

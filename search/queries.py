@@ -15,7 +15,7 @@ from typing import Any
 from search.client import SearchEngine
 from search.contract import Circle, Contract, Kind, combine, expression_parts, reachable_pages
 from search.filters import compare
-from search.indexes import OFFERS, SESSIONS, IndexSpec
+from search.indexes import MATCHING_STRATEGY, OFFER_INDEX, SESSION_INDEX, IndexSpec
 
 PRE, POST = "\x02", "\x03"  # highlight markers, turned into <mark> after HTML-escaping
 
@@ -130,12 +130,13 @@ def _sort(query: SearchQuery, sorts: Mapping[str, list[str]]) -> list[str] | Non
 def _with_q(query: dict[str, Any], q: str) -> dict[str, Any]:
     if q:
         query["q"] = q
+        query["matchingStrategy"] = MATCHING_STRATEGY
     return query
 
 
 async def _search(
     engine: SearchEngine,
-    spec: IndexSpec,
+    spec: IndexSpec | str,
     query: SearchQuery,
     base: dict[str, str],
     sorts: Mapping[str, list[str]],
@@ -203,12 +204,16 @@ async def _search(
 
 async def search_offers(engine: SearchEngine, query: SearchQuery, now: datetime) -> SearchPage:
     base = _base(query, now, offers=True)
-    return await _search(engine, OFFERS, query, base, OFFER_SORTS, OFFER_HIGHLIGHT, OFFER_RETRIEVE)
+    return await _search(
+        engine, OFFER_INDEX, query, base, OFFER_SORTS, OFFER_HIGHLIGHT, OFFER_RETRIEVE
+    )
 
 
 async def search_sessions(engine: SearchEngine, query: SearchQuery, now: datetime) -> SearchPage:
     base = _base(query, now, offers=False)
-    return await _search(engine, SESSIONS, query, base, SESSION_SORTS, SESSION_HIGHLIGHT, ["*"])
+    return await _search(
+        engine, SESSION_INDEX, query, base, SESSION_SORTS, SESSION_HIGHLIGHT, ["*"]
+    )
 
 
 async def facet_counts(

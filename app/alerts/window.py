@@ -25,11 +25,12 @@ from typing import Any
 from meilisearch_python_sdk.models.search import SearchParams
 
 from app.offers.search import OFFER_FILTERS
+from app.search_indexes import OFFERS
 from search.client import SearchEngine
 from search.contract import Circle
 from search.evaluate import Documents, distance_m, filter_key
 from search.filters import combine, compare
-from search.indexes import MAX_TOTAL_HITS, OFFERS
+from search.indexes import MATCHING_STRATEGY, MAX_TOTAL_HITS
 from search.queries import OFFER_SORTS, SearchQuery
 
 __all__ = ["Matches", "NewOffers", "circle_terms", "distance_m", "lowest"]
@@ -122,6 +123,7 @@ class NewOffers(Documents):
                 SearchParams(
                     index_uid=engine.uid(OFFERS),
                     q=text,
+                    matching_strategy=MATCHING_STRATEGY,
                     filter=window,
                     sort=RECENT,
                     limit=limit,

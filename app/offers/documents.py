@@ -19,8 +19,8 @@ from app.organisations.tables import IS_PUBLIC_SQL
 from app.outbox.searchable import Changed, Document, Row, Searchable
 from app.outbox.services import Entity
 from app.places.documents import PLACE_COLUMNS, place_fields
+from app.search_indexes import OFFERS
 from app.trades.tables import TradeTitle
-from search.indexes import OFFERS
 
 # Monthly equivalents, so "at least 2 000 € a month" compares hourly, monthly and yearly pay.
 HOURS_PER_MONTH = 151.67

@@ -20,10 +20,10 @@ from app.core.vocabulary import Massif
 from app.offers import schemas
 from app.places import services as places
 from app.places.tables import Place
+from app.search_indexes import OFFERS
 from app.trades import services as trades
 from search.client import SearchEngine
 from search.filters import any_of, combine, compare
-from search.indexes import OFFERS
 from search.queries import facet_counts
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from litestar import Controller, Response, get
 from litestar.datastructures import State
 from piccolo.engine import engine_finder
 
+from app.search_indexes import ALL
 from search.client import SearchEngine
-from search.indexes import ALL
 
 
 async def check_database() -> str | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from app.core.errors import InvalidInput, NotFound
 from app.core.text import search_key
 from app.core.typeahead import CachedIndex, Index
+from app.trades.synonyms import search_aliases
 from app.trades.tables import Trade, TradeTitle
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -26,14 +27,21 @@ def _read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def _aliases() -> list[tuple[str, str]]:
+    """(alias, ROME code): search_aliases.csv, and the titles in six languages of the
+    search's vocabulary (trade_titles_i18n.csv) that are not ROME titles."""
+    own = [(r["alias"], r["code"]) for r in _read("search_aliases.csv")]
+    return own + search_aliases()
+
+
 async def load_reference() -> tuple[int, int]:
     """Insert or update every ROME code and job title (idempotent); returns both counts."""
     codes = _read("rome_codes_v460.csv")
     titles = _read("rome_titles_v460.csv")
     mountain = {r["code"]: r["label"] for r in _read("mountain_trades.csv")}
     aliases: dict[str, list[str]] = defaultdict(list)
-    for record in _read("search_aliases.csv"):
-        aliases[record["code"]].append(record["alias"])
+    for alias, code in _aliases():
+        aliases[code].append(alias)
     titles_by_code: dict[str, list[str]] = defaultdict(list)
     for record in titles:
         titles_by_code[record["code"]].append(record["label"])
@@ -124,9 +132,9 @@ async def _build() -> TradeIndex:
     for row in await TradeTitle.select(TradeTitle.trade, TradeTitle.label).order_by(TradeTitle.id):
         add(row["trade"], row["label"], codes[row["trade"]], row["label"])
     by_code = {code: trade_id for trade_id, code in codes.items()}
-    for record in _read("search_aliases.csv"):
-        if record["code"] in by_code:
-            add(by_code[record["code"]], record["alias"], record["code"], None)
+    for alias, code in _aliases():
+        if code in by_code:
+            add(by_code[code], alias, code, None)
     return built
 
 

@@ -11,9 +11,9 @@ from app.organisations.tables import IS_PUBLIC_SQL, is_public
 from app.outbox.searchable import Changed, Document, Row, Searchable
 from app.outbox.services import Entity
 from app.places.documents import PLACE_COLUMNS, place_fields
+from app.search_indexes import SESSIONS
 from app.trades.tables import Trade
 from app.trainings.tables import TrainingSession
-from search.indexes import SESSIONS
 
 PUBLIC_SESSION_STATUSES = (SessionStatus.OPEN.value, SessionStatus.FULL.value)
 

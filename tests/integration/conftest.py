@@ -22,8 +22,8 @@ from app.config import Settings, get_settings
 from app.core.clock import Clock, FrozenClock
 from app.core.queue import open_queue
 from app.outbox.sync import ensure_indexes
+from app.search_indexes import ALL
 from search.client import SearchEngine
-from search.indexes import ALL
 from tests.conftest import ADMIN_TOKEN
 from tests.integration.live_server import live_server as live_server  # the fixture
 from tests.meilisearch_server import MeilisearchServer

@@ -6,8 +6,8 @@ from arq.connections import ArqRedis
 from httpx import AsyncClient
 
 from app.core.clock import FrozenClock
+from app.search_indexes import OFFERS, SESSIONS
 from search.client import SearchEngine
-from search.indexes import OFFERS, SESSIONS
 from tests.integration.conftest import ADMIN, app_client, settings_with
 from tests.meilisearch_server import free_port
 

@@ -204,7 +204,9 @@ async def test_pagination_is_exact(client: AsyncClient, catalogue: list[dict[str
         ("Serveuse en brasserie", "serveur"),
         ("Monitrice de snowboard", "moniteur"),
         ("Agent de remontées mécaniques", "perchman"),
-        ("Plongeur en cuisine d'altitude", "aide de cuisine"),
+        ("Commis de cuisine d'altitude", "aide de cuisine"),
+        ("Plongeur en cuisine d'altitude", "dishwasher"),
+        ("Serveuse en brasserie", "Kellner"),
         ("Saisonnier polyvalent", "saison"),
     ],
 )

@@ -19,8 +19,8 @@ from app.core.queue import drain_job_id, open_queue, request_drain
 from app.offers import services as offers
 from app.outbox.services import pending_count
 from app.outbox.sync import ensure_indexes, outdated_indexes, rebuild
+from app.search_indexes import OFFERS
 from search.client import SearchEngine
-from search.indexes import OFFERS
 from search.sync import SearchSyncError, wait
 from tests.integration.conftest import Org, make_offer
 from tests.integration.search.conftest import ADMIN, days, offer, sync

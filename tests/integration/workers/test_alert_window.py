@@ -25,9 +25,9 @@ from app.alerts.tables import Alert, AlertSend
 from app.alerts.window import NewOffers, circle_terms, distance_m
 from app.core.clock import FrozenClock
 from app.offers.search import to_query
+from app.search_indexes import OFFERS
 from search.client import SearchEngine
 from search.filters import Circle
-from search.indexes import OFFERS
 from search.queries import search_offers
 from tests.integration.conftest import ADMIN, Org, make_org
 from tests.integration.search.conftest import offer, sync
