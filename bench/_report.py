@@ -560,5 +560,22 @@ def markdown(results: dict[str, Any], plot_path: Path | None = None) -> str:
         *_alerts_expiry(results),
         *_memory(results),
         *_growth(results, note),
+        *_relevance(results),
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _relevance(results: dict[str, Any]) -> list[str]:
+    figures = results.get("relevance")
+    if not figures:
+        return []
+    if "error" in figures:
+        return ["## Relevance", "", f"No figures: {figures['error']}", ""]
+    return [
+        "## Relevance",
+        "",
+        f"{figures['queries']} judged queries (tests/integration/search/relevance): "
+        f"precision@10 {figures['precision_at_10']:.3f}, recall {figures['recall']:.3f}, "
+        f"NDCG@10 {figures['ndcg_at_10']:.3f}.",
+        "",
+    ]

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bench import _pg, _report, _setup
+from bench import _pg, _relevance, _report, _setup
 from bench._load import GROWTH_ROUNDS, Phase, app_sender, closed_loop, http_client, meili_sender
 from bench._mix import describe, query_mix, query_string
 from bench._proc import RssSampler, machine, mib, own_peak_rss, peak_rss
@@ -633,6 +633,13 @@ class Bench:
         await self.expiry()
         await self.growth()
         self.results["memory"] = self.memory()
+        self.relevance()
+
+    def relevance(self) -> None:
+        section("8. Relevance: the judged queries of tests/integration/search/relevance")
+        self.results["relevance"] = _relevance.measure()
+        for line in _relevance.lines(self.results["relevance"]):
+            say(line)
 
     def memory(self) -> dict[str, Any]:
         workers = self.app.worker_pids()
