@@ -52,6 +52,15 @@ TRADES = [
     ("cuisinière", "G1609"),
     ("pisteuse", "K1726"),
     ("recepcionniste", "G1703"),
+    # The titles in other languages of app/trades/data/trade_titles_i18n.csv.
+    ("waiter", "G1803"),
+    ("Kellner", "G1803"),
+    ("dishwasher", "G1605"),
+    ("lift operator", "N4402"),
+    ("ski instructor", "G1204"),
+    ("Skilehrer", "G1204"),
+    ("camarera de pisos", "G1501"),
+    ("afwasser", "G1605"),
 ]
 
 
