@@ -212,10 +212,26 @@ async def _alert_from(token: str, purpose: str, settings: Settings, now: datetim
         payload = unsign(settings.site.secret_key, purpose, token, now)
     except BadSignature as exc:
         raise BadLink(str(exc)) from exc
-    row = await Alert.objects().where(Alert.id == payload.get("a")).first()
-    if row is None or not secrets.compare_digest(row.key, str(payload.get("k", ""))):
+    alert_id, key = payload.get("a"), str(payload.get("k", ""))
+    row = await Alert.objects().where(Alert.id == alert_id).first()
+    if row is None and isinstance(alert_id, int):
+        row = await _merged_into(alert_id, key)
+    elif row is not None and not secrets.compare_digest(row.key, key):
+        row = None
+    if row is None:
         raise NotFound("This alert no longer exists")
     return row
+
+
+async def _merged_into(alert_id: int, key: str) -> Alert | None:
+    """The alert that a duplicate merged away became (alert_merged, written by the migration
+    alerts_2026_11_30t12 that merged saved searches of one canonical form): the links of the
+    e-mails the duplicate sent act on it. None when the alert was not merged (or the key
+    does not match)."""
+    rows = await Alert.raw("SELECT old_key, into_id FROM alert_merged WHERE old_id = {}", alert_id)
+    if not rows or not secrets.compare_digest(str(rows[0]["old_key"]), key):
+        return None
+    return await Alert.objects().where(Alert.id == rows[0]["into_id"]).first()
 
 
 async def confirm(token: str, settings: Settings, now: datetime) -> Alert:
@@ -235,7 +251,9 @@ async def confirm(token: str, settings: Settings, now: datetime) -> Alert:
 
 
 async def unsubscribe(token: str, settings: Settings, now: datetime) -> int:
-    """Delete the alert and its send log; a second click finds nothing and that is fine."""
+    """Delete the alert and its send log; a second click finds nothing and that is fine.
+
+    The link of a duplicate merged into another alert deletes that one (`_merged_into`)."""
     try:
         row = await _alert_from(token, "alert-unsubscribe", settings, now)
     except NotFound:
