@@ -105,11 +105,6 @@ class SearchEngine:
         results: list[dict[str, Any]] = answer["results"]
         return results
 
-    async def facet_search(self, spec: IndexSpec, body: dict[str, Any]) -> dict[str, Any]:
-        """POST /indexes/{uid}/facet-search."""
-        answer: dict[str, Any] = await self._post(f"indexes/{self.uid(spec)}/facet-search", body)
-        return answer
-
     async def _post(self, path: str, body: dict[str, Any]) -> Any:
         """The decoded answer; the SDK's own errors when there is none or it is an error."""
         try:

@@ -28,6 +28,7 @@ from typing import Any
 # API both derive their last page from it (`last_page`).
 REACHABLE_HITS = 1_000
 MAX_VALUES = 20  # values of one any-of filter
+MAX_RADIUS_KM = 200.0  # the widest circle a geo filter draws around its point
 
 
 class Kind(StrEnum):
@@ -47,10 +48,10 @@ class Filter:
 
     name: the public name (URL, API, saved search); attribute: the index attribute it filters
     (empty for text and options); values: the closed list it accepts, or pattern: the shape
-    of each value; bounds: (low, high) of a number, low excluded when `low_open`; label: the
-    catalogue key of its name (app/i18n); upper: values compared upper-cased (ROME codes,
-    départements); default: the value that is the same as not giving it (dropped from the
-    canonical form); value_type: "str", "float", "date".
+    of each value; bounds: (low, high) of a number, low excluded when `low_open`; upper:
+    values compared upper-cased (ROME codes, départements); default: the value that is the
+    same as not giving it (dropped from the canonical form); value_type: "str", "float",
+    "date".
     """
 
     name: str
@@ -60,12 +61,10 @@ class Filter:
     pattern: str | None = None
     bounds: tuple[float, float] | None = None
     low_open: bool = False
-    label: str = ""
     upper: bool = False
     default: str | None = None
     value_type: str = "str"
     max_length: int = 200
-    description: str = ""
     needs: tuple[str, ...] = ()  # kept only when one of these is given (radius_km: near)
 
     @property
@@ -167,7 +166,6 @@ class Contract:
 
     filters: tuple[Filter, ...]
     facets: tuple[str, ...] = ()  # any-of filters whose counts a search returns
-    sorts: tuple[str, ...] = ()
     _by_name: dict[str, Filter] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -241,7 +239,8 @@ class Circle:
         return float(f"{self.lat:.6f}"), float(f"{self.lng:.6f}"), round(self.radius_km * 1000)
 
     def expression(self) -> str:
-        if not (-90 <= self.lat <= 90 and -180 <= self.lng <= 180 and 0 < self.radius_km <= 500):
+        inside = -90 <= self.lat <= 90 and -180 <= self.lng <= 180
+        if not (inside and 0 < self.radius_km <= MAX_RADIUS_KM):
             raise UnsafeFilter("geo: latitude, longitude or radius out of range")
         return f"_geoRadius({self.lat:.6f}, {self.lng:.6f}, {round(self.radius_km * 1000)})"
 

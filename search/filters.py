@@ -10,16 +10,10 @@ meilisearch issue #6493).
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Sequence
 
-from search.contract import Circle, UnsafeFilter, combine, quote
+from search.contract import UnsafeFilter
 
-__all__ = ["NUMERIC", "Circle", "UnsafeFilter", "any_of", "combine", "compare", "quote"]
-
-_ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
-# Every value an any-of filter holds (enums, slugs, ROME codes, départements, months).
-_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,119}$")
+__all__ = ["NUMERIC", "compare"]
 
 NUMERIC = {
     "start_date",
@@ -43,16 +37,3 @@ def compare(attribute: str, operator: str, value: float) -> str:
         raise UnsafeFilter(f"{attribute}: not a finite number")
     number = int(value) if float(value).is_integer() else float(value)
     return f"{attribute} {operator} {number}"
-
-
-def any_of(attribute: str, values: Sequence[str]) -> str | None:
-    """`attribute IN ["a", "b"]` for values the app chose (a contract's filters go through
-    search/contract.py, which checks each value's declared shape); None without values."""
-    if not _ATTRIBUTE.match(attribute):
-        raise UnsafeFilter(f"unexpected attribute {attribute!r}")
-    for value in values:
-        if not _TOKEN.match(value):
-            raise UnsafeFilter(f"{attribute}: unexpected value {value!r}")
-    if not values:
-        return None
-    return f"{attribute} IN [{', '.join(quote(v) for v in sorted(set(values)))}]"

@@ -93,8 +93,6 @@ _OFFER_SETTINGS: dict[str, Any] = {
         "meals",
         "driving_licence",
         "experience",
-        "trade_key",
-        "place_key",
     ],
     "sortableAttributes": ["published_at", "start_date", "pay_monthly_min", "_geo"],
     "displayedAttributes": ["*"],
@@ -132,7 +130,6 @@ _SESSION_ATTRIBUTES: dict[str, Any] = {
         "seats_left",
         "price_incl_vat",
         "_geo",
-        "place_key",
     ],
     "sortableAttributes": ["start_date", "registration_deadline", "price_incl_vat", "_geo"],
 }

@@ -9,6 +9,7 @@ from msgspec import Meta
 
 from app.core.params import ROME_CODE, SLUG, line
 from app.core.vocabulary import Contract, Housing, Massif, Season
+from search.contract import MAX_RADIUS_KM
 
 Slugs = Annotated[list[Annotated[str, Meta(pattern=SLUG)]], Meta(max_length=20)]
 
@@ -38,7 +39,7 @@ class SavedSearch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit
     near: Annotated[str, Meta(pattern=SLUG)] | None = None
     lat: Annotated[float, Meta(ge=-90, le=90)] | None = None
     lon: Annotated[float, Meta(ge=-180, le=180)] | None = None
-    radius_km: Annotated[float, Meta(gt=0, le=200)] = 20.0
+    radius_km: Annotated[float, Meta(gt=0, le=MAX_RADIUS_KM)] = 20.0
     start_from: date | None = None
     start_to: date | None = None
     pay_min: Annotated[float, Meta(ge=0, le=100_000)] | None = None

@@ -27,23 +27,18 @@ from meilisearch_python_sdk.models.search import SearchParams
 from app.offers.search import OFFER_FILTERS
 from app.search_indexes import OFFERS
 from search.client import SearchEngine
-from search.contract import Circle
-from search.evaluate import Documents, distance_m, filter_key
-from search.filters import combine, compare
+from search.contract import combine
+from search.evaluate import Documents, filter_key
+from search.filters import compare
 from search.indexes import MATCHING_STRATEGY, MAX_TOTAL_HITS
 from search.queries import OFFER_SORTS, SearchQuery
 
-__all__ = ["Matches", "NewOffers", "circle_terms", "distance_m", "lowest"]
+__all__ = ["Matches", "NewOffers", "lowest"]
 
 # What the filters need of each new offer: each declared filter's attribute; no text.
 FIELDS = sorted({"id", "published_at"} | {f.attribute for f in OFFER_FILTERS.filters if f.filters})
 RECENT = OFFER_SORTS["recent"]
 TEXT_SEARCHES_PER_REQUEST = 50
-
-
-def circle_terms(circle: Circle) -> tuple[float, float, int]:
-    """The centre and radius exactly as Circle.expression writes them into the filter."""
-    return circle.terms()
 
 
 def lowest(bits: int, count: int) -> list[int]:

@@ -8,6 +8,7 @@ from litestar.params import PathParameter, QueryParameter
 from msgspec import Meta
 
 from app.core.validation import ONE_LINE
+from search.contract import MAX_RADIUS_KM
 
 MAX_ID = 2_147_483_647  # PostgreSQL integer
 # PostgreSQL text cannot hold NUL characters: refuse them at the door.
@@ -54,7 +55,9 @@ Departements = Annotated[
 NearSlug = Annotated[str | None, QueryParameter(pattern=SLUG, description="A place's slug")]
 Latitude = Annotated[float | None, QueryParameter(ge=-90, le=90)]
 Longitude = Annotated[float | None, QueryParameter(ge=-180, le=180)]
-Radius = Annotated[float, QueryParameter(gt=0, le=200, description="Kilometres around near")]
+Radius = Annotated[
+    float, QueryParameter(gt=0, le=MAX_RADIUS_KM, description="Kilometres around near")
+]
 PayMin = Annotated[
     float | None, QueryParameter(ge=0, le=100_000, description="Gross € a month, at least")
 ]

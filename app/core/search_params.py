@@ -21,7 +21,6 @@ from app.places.tables import Place
 from app.trades.tables import Trade
 from search.contract import Canonical, Circle, Contract, Kind, Problem
 
-MAX_RADIUS_KM = 200.0
 REFERENCE_TTL = 300.0  # seconds
 
 

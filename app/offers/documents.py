@@ -69,7 +69,6 @@ def offer_document(row: Row, trade_titles: Sequence[str]) -> Document:
         "trade_code": row["trade_code"],
         "trade_label": trade_label,
         "trade_titles": list(trade_titles),
-        "trade_key": f"{trade_label} — {row['trade_code']}",
         **place_fields(row),
         "seasons": list(row["seasons"]),
         "contract": row["contract"],

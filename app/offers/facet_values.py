@@ -8,27 +8,22 @@ Counting is one Meilisearch query whose facet distribution is filtered to the ma
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from meilisearch_python_sdk.errors import MeilisearchCommunicationError, MeilisearchError
-
-from app.core.errors import Unavailable
 from app.core.search_params import trade_labels
 from app.core.vocabulary import Massif
 from app.offers import schemas
+from app.offers.search import OFFER_FILTERS, guarded
 from app.places import services as places
 from app.places.tables import Place
 from app.search_indexes import OFFERS
 from app.trades import services as trades
 from search.client import SearchEngine
-from search.filters import any_of, combine, compare
+from search.contract import combine, expression_parts
+from search.filters import compare
 from search.queries import facet_counts
 
-log = logging.getLogger(__name__)
-
-ATTRIBUTES = {"trade": "trade_code", "place": "place_slug"}
 LIMIT = 10
 # Matches asked of the type-ahead before keeping those that have live offers: "saint" names
 # hundreds of communes, and the ones with offers need not be among its first ten.
@@ -63,22 +58,15 @@ async def live_facet_values(
     hold, with the number of those offers, most relevant first; no text: the values with the
     most live offers. `massif` narrows both the places matched and the offers counted.
     Raises Unavailable (503) when Meilisearch does not answer."""
-    attribute = ATTRIBUTES[facet]
+    attribute = OFFER_FILTERS[facet].attribute
     candidates = await _candidates(facet, text, massif) if text.strip() else None
     if candidates == []:
         return []
-    filter_ = combine(
-        [
-            any_of("massif", [m.value for m in massif]),
-            compare("expires_at", ">", now.timestamp()),
-            any_of(attribute, candidates) if candidates else None,
-        ]
+    parts = expression_parts(
+        OFFER_FILTERS, {"massif": [m.value for m in massif], facet: candidates}
     )
-    try:
-        counts = await facet_counts(engine, OFFERS, attribute, filter_)
-    except (MeilisearchCommunicationError, MeilisearchError, OSError) as exc:
-        log.warning("search engine unavailable: %r", exc)
-        raise Unavailable("The search engine does not answer right now") from exc
+    filter_ = combine([*parts.values(), compare("expires_at", ">", now.timestamp())])
+    counts = await guarded(facet_counts(engine, OFFERS, attribute, filter_))
     if candidates is None:
         ordered = sorted(counts, key=lambda value: (-counts[value], value))
     else:

@@ -7,23 +7,24 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from meilisearch_python_sdk.errors import MeilisearchCommunicationError, MeilisearchError
 
 from app.core.catalogue import label
 from app.core.errors import FieldError, Unavailable
 from app.core.params import DEPARTEMENT, ROME_CODE, SLUG
-from app.core.search_params import MAX_RADIUS_KM, Known, problems_as_errors, resolve
+from app.core.search_params import Known, problems_as_errors, resolve
 from app.core.search_params import trade_labels as trade_labels  # re-exported
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.offers import schemas
 from search.client import SearchEngine
-from search.contract import REACHABLE_HITS, Canonical, Filter, Kind, last_page
+from search.contract import MAX_RADIUS_KM, REACHABLE_HITS, Canonical, Filter, Kind, last_page
 from search.contract import Contract as SearchContract
 from search.queries import SearchPage, SearchQuery, search_offers
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _values(enum: type[StrEnum]) -> tuple[str, ...]:
@@ -35,16 +36,16 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
 # is one line here plus its field in the offer's index document.
 OFFER_FILTERS = SearchContract(
     filters=(
-        Filter("q", Kind.TEXT, label="q", description="Words"),
-        Filter("massif", Kind.ANY_OF, "massif", values=_values(Massif), label="massif"),
-        Filter("season", Kind.ANY_OF, "seasons", values=_values(Season), label="season"),
-        Filter("trade", Kind.ANY_OF, "trade_code", pattern=ROME_CODE, upper=True, label="trade"),
-        Filter("contract", Kind.ANY_OF, "contract", values=_values(Contract), label="contract"),
-        Filter("housing", Kind.ANY_OF, "housing", values=_values(Housing), label="housing"),
+        Filter("q", Kind.TEXT),
+        Filter("massif", Kind.ANY_OF, "massif", values=_values(Massif)),
+        Filter("season", Kind.ANY_OF, "seasons", values=_values(Season)),
+        Filter("trade", Kind.ANY_OF, "trade_code", pattern=ROME_CODE, upper=True),
+        Filter("contract", Kind.ANY_OF, "contract", values=_values(Contract)),
+        Filter("housing", Kind.ANY_OF, "housing", values=_values(Housing)),
         Filter("departement", Kind.ANY_OF, "departement", pattern=DEPARTEMENT, upper=True),
-        Filter("place", Kind.ANY_OF, "place_slug", pattern=SLUG, label="place"),
+        Filter("place", Kind.ANY_OF, "place_slug", pattern=SLUG),
         Filter("organisation", Kind.ANY_OF, "organisation_slug", pattern=SLUG),
-        Filter("near", Kind.GEO, "_geo", pattern=SLUG, label="near"),
+        Filter("near", Kind.GEO, "_geo", pattern=SLUG),
         Filter("lat", Kind.OPTION, value_type="float", bounds=(-90, 90)),
         Filter("lon", Kind.OPTION, value_type="float", bounds=(-180, 180)),
         Filter(
@@ -140,8 +141,8 @@ def page_limit(page_size: int) -> str:
     )
 
 
-async def guarded(search_call: Awaitable[SearchPage]) -> SearchPage:
-    """The search's page, or Unavailable (503) when Meilisearch does not answer."""
+async def guarded(search_call: Awaitable[T]) -> T:
+    """The search call's answer, or Unavailable (503) when Meilisearch does not answer."""
     try:
         return await search_call
     except (MeilisearchCommunicationError, MeilisearchError, OSError) as exc:

@@ -19,7 +19,5 @@ def place_fields(row: dict[str, Any]) -> dict[str, Any]:
         "commune": row["commune"],
         "departement": row["departement_code"],
         "massif": row["massif"],
-        # "Name — key" values: facet search matches the name and hands back the key.
-        "place_key": f"{row['place_name']} — {row['place_slug']}",
         "_geo": {"lat": row["latitude"], "lng": row["longitude"]},
     }

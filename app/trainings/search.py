@@ -27,7 +27,7 @@ SESSION_FILTERS = Contract(
     filters=(
         _SHARED["q"],
         _SHARED["massif"],
-        Filter("trade", Kind.ANY_OF, "trade_codes", pattern=ROME_CODE, upper=True, label="trade"),
+        Filter("trade", Kind.ANY_OF, "trade_codes", pattern=ROME_CODE, upper=True),
         Filter("modality", Kind.ANY_OF, "modality", values=tuple(m.value for m in Modality)),
         Filter("month", Kind.ANY_OF, "month", pattern=MONTH),
         Filter("status", Kind.ANY_OF, "status", values=tuple(s.value for s in SessionStatus)),

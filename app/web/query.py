@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from urllib.parse import urlencode
 
@@ -147,17 +146,6 @@ def _number(
         return
     if number != low or name != "page":
         state.values[name] = [str(number)]
-
-
-def text_field(name: str, label: str) -> Field:
-    return Field(name, label, many=False)
-
-
-def iso_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 ROME = _ROME

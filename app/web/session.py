@@ -3,6 +3,7 @@ fingerprint of their password, so that changing the password signs every session
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 from urllib.parse import quote
@@ -103,10 +104,17 @@ async def provide_member(request: Request[Any, Any, Any]) -> users.SignedIn:
     return person
 
 
-async def provide_staff(member: SignedInMember) -> users.SignedIn:
-    if not member.staff:
-        raise StaffOnly
-    return member
+@dataclasses.dataclass(frozen=True)
+class StaffMember(users.SignedIn):
+    """A signed-in member of staff: there is no other kind (made by `provide_staff`)."""
+
+    def __post_init__(self) -> None:
+        if not self.staff:
+            raise StaffOnly
+
+
+async def provide_staff(member: SignedInMember) -> StaffMember:
+    return StaffMember(**{f.name: getattr(member, f.name) for f in dataclasses.fields(member)})
 
 
 def _sign_in_handler(request: Request[Any, Any, Any], _: SignInRequired) -> Response[Any]:
@@ -119,8 +127,10 @@ def _staff_only_handler(_: Request[Any, Any, Any], __: StaffOnly) -> Response[An
 
 # A handler that takes `member: SignedInMember` (or `staff: Staff`) runs only for a signed-in
 # person (a member of staff); other browsers go to the sign-in page (get "not found").
+# Litestar injects by parameter name but checks the value against the type: a `Staff`
+# parameter holds a StaffMember (checked when made) or the call fails, whatever its name.
 SignedInMember = NamedDependency[users.SignedIn]
-Staff = NamedDependency[users.SignedIn]
+Staff = NamedDependency[StaffMember]
 SIGNED_IN_DEPENDENCIES = {
     "member": Provide(provide_member),
     "staff": Provide(provide_staff),

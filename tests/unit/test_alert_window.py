@@ -10,11 +10,11 @@ import math
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from app.alerts.window import Matches, NewOffers, distance_m, lowest
+from app.alerts.window import Matches, NewOffers, lowest
 from app.core.clock import timestamp
 from app.offers.search import OFFER_FILTERS
 from search.contract import Circle
-from search.evaluate import Documents
+from search.evaluate import Documents, distance_m
 from search.queries import SearchQuery
 
 

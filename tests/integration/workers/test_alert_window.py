@@ -22,12 +22,13 @@ from app.alerts.matching import MAX_OFFERS_PER_EMAIL, OVERLAP, match_due_alerts
 from app.alerts.schemas import SavedSearch
 from app.alerts.services import offer_search
 from app.alerts.tables import Alert, AlertSend
-from app.alerts.window import NewOffers, circle_terms, distance_m
+from app.alerts.window import NewOffers
 from app.core.clock import FrozenClock
 from app.offers.search import to_query
 from app.search_indexes import OFFERS
 from search.client import SearchEngine
-from search.filters import Circle
+from search.contract import MAX_RADIUS_KM, Circle
+from search.evaluate import distance_m
 from search.queries import search_offers
 from tests.integration.conftest import ADMIN, Org, make_org
 from tests.integration.search.conftest import offer, sync
@@ -251,13 +252,13 @@ async def test_a_radius_right_at_an_offer_s_distance(
     window = await NewOffers.load(engine, start - timedelta(hours=1), now)
     centre = await to_query(offer_search(saved({"near": near})))
     assert centre.near is not None
-    lat, lng, _ = circle_terms(centre.near)
+    lat, lng, _ = centre.near.terms()
     checked = 0
     for document in window.documents[:12]:
         geo = document["_geo"]
         distance = distance_m(lat, lng, geo["lat"], geo["lng"])
         for metres in {math.floor(distance), math.ceil(distance), math.floor(distance) - 1}:
-            if not 0 < metres <= 500_000:
+            if not 0 < metres <= MAX_RADIUS_KM * 1000:
                 continue
             circle = Circle(centre.near.lat, centre.near.lng, metres / 1000)
             result = await engine.index(OFFERS).search(
