@@ -245,7 +245,8 @@ async def test_each_due_alert_claims_what_its_search_returns(
 async def test_a_radius_right_at_an_offer_s_distance(
     client: AsyncClient, engine: SearchEngine, clock: FrozenClock, near: str
 ) -> None:
-    """On the boundary, to the millimetre, the offer is in exactly when Meilisearch says so."""
+    """On the boundary, to the millimetre, the offer is in exactly when Meilisearch says so
+    (for the offers a circle can reach: MAX_RADIUS_KM around the centre)."""
     start = clock.now()
     await catalogue(client, engine, clock)
     now = clock.now()
@@ -253,10 +254,10 @@ async def test_a_radius_right_at_an_offer_s_distance(
     centre = await to_query(offer_search(saved({"near": near})))
     assert centre.near is not None
     lat, lng, _ = centre.near.terms()
+    distances = [distance_m(lat, lng, d["_geo"]["lat"], d["_geo"]["lng"]) for d in window.documents]
+    reachable = [d for d in distances if 1 < d < MAX_RADIUS_KM * 1000]
     checked = 0
-    for document in window.documents[:12]:
-        geo = document["_geo"]
-        distance = distance_m(lat, lng, geo["lat"], geo["lng"])
+    for distance in reachable[:12]:
         for metres in {math.floor(distance), math.ceil(distance), math.floor(distance) - 1}:
             if not 0 < metres <= MAX_RADIUS_KM * 1000:
                 continue
@@ -269,6 +270,6 @@ async def test_a_radius_right_at_an_offer_s_distance(
             )
             theirs = {h["id"] for h in result.hits}
             ours = {window.ids[i] for i in range(len(window)) if window.within(circle) >> i & 1}
-            assert ours == theirs, (document["id"], distance, metres)
+            assert ours == theirs, (distance, metres)
             checked += 1
-    assert checked > 20
+    assert checked >= 12  # Gérardmer reaches four offers: La Bresse's and Les Rousses' (183 km)
