@@ -9,10 +9,12 @@ so a code or place loaded meanwhile is known at once.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from litestar.connection import ASGIConnection
 
 from app.core.clock import FRANCE
 from app.core.errors import FieldError, InvalidInput
@@ -22,6 +24,41 @@ from app.trades.tables import Trade
 from search.contract import Canonical, Circle, Contract, Kind, Problem
 
 REFERENCE_TTL = 300.0  # seconds
+# Parameters of every search that are not filters of its contract, each taken once.
+SINGLE_OPTIONS = ("q", "near", "lat", "lon", "radius_km", "sort", "page", "page_size", "facet")
+ONCE = "give this parameter once"
+
+
+def single_valued(contract: Contract) -> tuple[str, ...]:
+    """The parameters of a search that take one value: every filter but the any-of ones,
+    and the options (sort, page…)."""
+    names = [f.name for f in contract.filters if not f.many]
+    return tuple(dict.fromkeys([*names, *SINGLE_OPTIONS]))
+
+
+def repeated(query: Mapping[str, Sequence[str]], contract: Contract) -> list[FieldError]:
+    """A FieldError for each single-valued parameter given more than once (blank values,
+    which a form sends for its empty fields, do not count): `q=serveur&q=moniteur` is
+    refused rather than read as one of them."""
+    return [
+        FieldError(name, ONCE)
+        for name in single_valued(contract)
+        if len([v for v in query.get(name, ()) if v.strip()]) > 1
+    ]
+
+
+def given_once(
+    contract: Contract,
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], Any], Coroutine[Any, Any, None]]:
+    """A guard of the search API: InvalidInput (400) naming each repeated single parameter."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: Any) -> None:
+        params = connection.query_params
+        errors = repeated({k: params.getall(k) for k in params}, contract)
+        if errors:
+            raise InvalidInput(errors)
+
+    return guard
 
 
 @dataclass

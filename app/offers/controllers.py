@@ -34,6 +34,7 @@ from app.core.params import (
     TypeAheadFacet,
 )
 from app.core.ratelimit import search_rate_guard
+from app.core.search_params import given_once
 from app.core.vocabulary import Contract, Housing, Massif, OfferStatus, Season
 from app.notices import services as notices
 from app.offers import schemas, search, services
@@ -180,7 +181,7 @@ class OfferController(Controller):
 class OfferSearchController(Controller):
     path = "/api/offers/search"
     tags = ["search"]
-    guards = [search_rate_guard]
+    guards = [search_rate_guard, given_once(search.OFFER_FILTERS)]
 
     @get("/", operation_id="searchOffers")
     async def search_offers(

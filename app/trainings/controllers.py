@@ -25,6 +25,7 @@ from app.core.params import (
     Slugs,
 )
 from app.core.ratelimit import search_rate_guard
+from app.core.search_params import given_once
 from app.core.vocabulary import Massif, Modality, SessionStatus
 from app.trainings import schemas, search, services
 
@@ -163,7 +164,7 @@ class SessionController(Controller):
 class SessionSearchController(Controller):
     path = "/api/sessions/search"
     tags = ["search"]
-    guards = [search_rate_guard]
+    guards = [search_rate_guard, given_once(search.SESSION_FILTERS)]
 
     @get("/", operation_id="searchSessions")
     async def search_sessions(

@@ -11,7 +11,7 @@ from app.core.catalogue import label
 from app.core.errors import InvalidInput
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.offers import schemas
-from app.offers.search import OfferSearch, search, trade_labels
+from app.offers.search import OFFER_FILTERS, OfferSearch, search, trade_labels
 from app.places import services as places
 from app.places.tables import Place
 from app.web.query import DEPARTEMENT, RADII, ROME, SLUG_PATTERN, Field, QueryState, parse
@@ -85,7 +85,7 @@ async def _near(state: QueryState) -> Place | None:
 
 
 def parse_state(path: str, params: Mapping[str, Sequence[str]]) -> QueryState:
-    state = parse(path, params, FIELDS)
+    state = parse(path, params, FIELDS, OFFER_FILTERS)
     q = state.get("q")
     if len(q) > 200:
         state.values["q"] = [q[:200]]

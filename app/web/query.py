@@ -13,7 +13,8 @@ from enum import StrEnum
 from urllib.parse import urlencode
 
 from app.core.params import ROME_CODE, SLUG
-from search.contract import last_page
+from app.core.search_params import repeated
+from search.contract import Contract, last_page
 
 _ROME = re.compile(ROME_CODE)
 _SLUG = re.compile(SLUG)
@@ -104,9 +105,16 @@ class QueryState:
         ]
 
 
-def parse(path: str, params: Mapping[str, Sequence[str]], fields: Iterable[Field]) -> QueryState:
-    """Keep the values each field accepts; describe the others in `errors`."""
+def parse(
+    path: str, params: Mapping[str, Sequence[str]], fields: Iterable[Field], contract: Contract
+) -> QueryState:
+    """Keep the values each field accepts; describe the others in `errors`, and each
+    single-valued parameter of the contract given more than once."""
     state = QueryState(path=path)
+    fields = tuple(fields)
+    labels = {f.name: f.label for f in fields}
+    for error in repeated(params, contract):
+        state.errors.append(f"{labels.get(error.field, error.field)} : à indiquer une seule fois")
     for spec in fields:
         raw = [v.strip() for v in params.get(spec.name, []) if v.strip()]
         if not spec.many:

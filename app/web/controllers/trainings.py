@@ -21,7 +21,7 @@ from app.offers.schemas import FacetCount, HitOrganisation
 from app.offers.search import trade_labels
 from app.trainings import services
 from app.trainings.schemas import SessionHit, SessionHitTraining, SessionSearchResult
-from app.trainings.search import SessionSearch, search
+from app.trainings.search import SESSION_FILTERS, SessionSearch, search
 from app.trainings.tables import TrainingSession
 from app.web.jsonld import course_json_ld, script_json
 from app.web.pages import PUBLIC_CACHE, not_found_page, page, problem_page, uncached
@@ -85,7 +85,7 @@ def group_by_training(hits: Sequence[SessionHit]) -> list[TrainingCard]:
 
 
 def parse_state(params: Mapping[str, Sequence[str]]) -> QueryState:
-    state = parse("/formations", params, FIELDS)
+    state = parse("/formations", params, FIELDS, SESSION_FILTERS)
     q = state.get("q").replace("\x00", "")
     if len(q) > 200:
         state.errors.append("recherche : 200 caractères au plus")
