@@ -96,7 +96,7 @@ async def test_htmx_gets_the_results_zone_only(
     assert "HX-Request" in response.headers["vary"]
     assert "<html" not in response.text
     fragment = parse(f"<div>{response.text}</div>")
-    assert fragment.cssselect("#zone")
+    assert fragment.cssselect(".facets, ol.offers")
     assert fragment.cssselect("#alerte-box")[0].get("hx-swap-oob") == "true"
     hidden = {
         (i.get("name"), i.get("value")) for i in fragment.cssselect("#alerte input[type=hidden]")
@@ -275,3 +275,26 @@ async def test_alert_form_on_the_search_page(
     assert bad_email.status_code == 400
     assert "adresse e-mail" in bad_email.text
     assert await Alert.count() == 1
+
+
+@pytest.mark.parametrize(("path", "query"), [("/offres", "massif=alpes-nord"), ("/formations", "")])
+async def test_a_swapped_partial_leaves_one_zone(
+    client: AsyncClient, made: dict[str, Any], path: str, query: str
+) -> None:
+    """The forms and links target #zone with htmx's default swap (innerHTML): the partial is
+    the zone's inside, so swapping it in keeps exactly one #zone."""
+    page_tree = parse((await client.get(path)).text)
+    assert page_tree.cssselect("[hx-swap]") == []  # every swap is the default innerHTML
+    targets = {e.get("hx-target") for e in page_tree.cssselect("[hx-target]")}
+    assert targets == {"#zone"}
+    htmx = {"HX-Request": "true", "HX-Target": "zone"}  # what htmx sends for #zone
+    partial = await client.get(f"{path}?{query}", headers=htmx)
+    zone = page_tree.cssselect("#zone")[0]
+    for child in list(zone):
+        zone.remove(child)
+    fragment = parse(f"<div>{partial.text}</div>")
+    for child in fragment:
+        if child.get("hx-swap-oob") is None:
+            zone.append(child)
+    assert len(page_tree.cssselect("#zone")) == 1
+    assert zone.cssselect("ol, .cat-results, section")
