@@ -79,6 +79,9 @@ SESSION_REQUIRED = ("place", "start_date", "end_date", "registration_deadline", 
 
 _AT = re.compile(r"at `\$\.([a-z_]+)")
 _MISSING = re.compile(r"field `([a-z_]+)`")
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
+# The message of a single-line field refused for a line break (the page says it in French).
+ONE_LINE = "one_line"
 
 
 @dataclass
@@ -113,9 +116,14 @@ def _field_of(exc: msgspec.ValidationError, default: str) -> str:
     return at.group(1) if at else default
 
 
-def _message(exc: msgspec.ValidationError) -> str:
-    """The validation's message without its JSON path: the page shows it next to the field."""
-    return str(exc).split(" - at ")[0]
+def _message(exc: msgspec.ValidationError, value: Any = None) -> str:
+    """The validation's message without its JSON path: the page shows it next to the field;
+    ONE_LINE when a single-line field (app.core.params.line()) was refused for a line break,
+    so that the page says so instead of the field's usual message."""
+    message = str(exc).split(" - at ")[0]
+    if "matching regex" in message and isinstance(value, str) and _LINE_BREAK.search(value):
+        return ONE_LINE
+    return message
 
 
 def _number(text: str) -> str:
@@ -129,7 +137,7 @@ def _check_each(values: Mapping[str, Any], schema: type[Any], errors: FormErrors
         try:
             msgspec.convert({name: value}, schema, strict=False)
         except msgspec.ValidationError as exc:
-            errors.add(name, _message(exc))
+            errors.add(name, _message(exc, value))
 
 
 async def _place_slug(typed: str, known_slug: str, errors: FormErrors) -> str | None:
@@ -154,7 +162,8 @@ def _convert(payload: dict[str, Any], schema: type[Any]) -> Any:
     try:
         return msgspec.convert(payload, schema, strict=False)
     except msgspec.ValidationError as exc:  # only when the rules of a schema change
-        raise InvalidInput.one(_field_of(exc, "form"), _message(exc)) from exc
+        name = _field_of(exc, "form")
+        raise InvalidInput.one(name, _message(exc, payload.get(name))) from exc
 
 
 # --- offers ----------------------------------------------------------------------------------

@@ -166,6 +166,29 @@ async def test_offer_and_training_forms_keep_every_value(
     assert await Training.count() == 0
 
 
+@pytest.mark.parametrize("brk", ["\x0b", "\x0c", "\n", "\r\n", "\x85", "\u2028"])
+async def test_a_line_break_in_a_single_line_field_says_so_in_french(
+    client: AsyncClient, clock: FrozenClock, employer: Org, brk: str
+) -> None:
+    """A vertical tab (made a line break at the door) in an 18-character title: the page
+    says the title fits on one line, not that it must hold 3 to 200 characters."""
+    await signed_in_member(client, employer, "rh@chalet.example", clock)
+    new = f"/espace/offres/nouvelle?organisation={employer.id}"
+    typed = offer_form(title=f"Serveur{brk}Serveuse", apply_email=f"jobs{brk}@chalet.example")
+    response = await post_form(
+        client, "/espace/offres/nouvelle", {**typed, "organisation": str(employer.id)}, new
+    )
+    assert response.status_code == 400, response.text
+    tree = parse(response.text)
+    assert texts(tree, "#title-error") == [
+        "L'intitulé tient sur une ligne : retirez le retour à la ligne."
+    ]
+    assert texts(tree, "#apply_email-error") == [
+        "L'adresse de candidature tient sur une ligne : retirez le retour à la ligne."
+    ]
+    assert await Offer.count() == 0
+
+
 async def test_a_description_of_20000_accented_letters_saves(
     client: AsyncClient, clock: FrozenClock, employer: Org
 ) -> None:
