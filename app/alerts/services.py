@@ -305,6 +305,7 @@ async def delete(alert_id: int, email: str) -> None:
 async def describe(search: schemas.SavedSearch) -> list[str]:
     """The saved search in the product's words: "« cuisinier »", "Alpes du Nord", "Logé" …"""
     from app.core.catalogue import label
+    from app.core.text import de
     from app.places.tables import Place
     from app.trades.tables import Trade
 
@@ -326,6 +327,6 @@ async def describe(search: schemas.SavedSearch) -> list[str]:
         }
         parts += [names.get(s, s) for s in search.place]
         if search.near:
-            parts.append(f"à {search.radius_km:g} km de {names.get(search.near, search.near)}")
+            parts.append(f"à {search.radius_km:g} km {de(names.get(search.near, search.near))}")
     parts += [f"dép. {d}" for d in search.departement]
     return parts

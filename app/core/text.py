@@ -1,4 +1,4 @@
-"""Text helpers: slugs and accent-free search keys."""
+"""Text helpers: slugs, accent-free search keys and the French "de" before a name."""
 
 from __future__ import annotations
 
@@ -34,3 +34,15 @@ def random_suffix(length: int = 5) -> str:
 def like_escape(text: str) -> str:
     """Escape LIKE wildcards so user text matches literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_ELIDES = re.compile(r"^[aeiouyhàâäéèêëîïôöûüùœæ]", re.IGNORECASE)
+
+
+def de(name: str) -> str:
+    """The French "de" before a name: "d'Annecy", "d'Huez" (a place's h is mute), "du
+    Grand-Bornand", "des Deux Alpes", "de La Clusaz", "de Val Thorens"."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    return f"d'{name}" if _ELIDES.match(name) else f"de {name}"

@@ -22,8 +22,14 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+def _visible(text: str) -> bool:
+    return any(c.isprintable() and not c.isspace() for c in text)
+
+
 def _title(view: SearchView) -> str:
-    filters = [view.labels.get(f"{k}:{v}", v) for k, v in view.state.filters]
+    # A filter with no visible character (q=%01, cleaned away when serialised) shows nothing,
+    # not « ».
+    filters = [view.labels.get(f"{k}:{v}", v) for k, v in view.state.filters if _visible(v)]
     return "Offres d'emploi en montagne" + (f" — {', '.join(filters)}" if filters else "")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.core.catalogue import label
 from app.core.errors import InvalidInput
+from app.core.text import de
 from app.core.vocabulary import Contract, Housing, Massif, Season
 from app.offers import schemas
 from app.offers.search import OFFER_FILTERS, OfferSearch, search, trade_labels
@@ -172,7 +173,7 @@ async def _labels(state: QueryState) -> dict[str, str]:
     if slugs:
         for row in await Place.select(Place.slug, Place.name).where(Place.slug.is_in(slugs)):
             labels[f"place:{row['slug']}"] = row["name"]
-            labels[f"near:{row['slug']}"] = f"près de {row['name']}"
+            labels[f"near:{row['slug']}"] = f"près {de(row['name'])}"
     for value in state.getall("q"):
         labels[f"q:{value}"] = f"« {value} »"
     for value in state.getall("departement"):

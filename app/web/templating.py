@@ -13,7 +13,7 @@ from litestar.template.config import TemplateConfig
 
 from app.core.catalogue import catalogue, label
 from app.core.clock import day_in_france
-from app.core.text import fold
+from app.core.text import de, fold
 from app.web.form_input import InFrench
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -75,6 +75,7 @@ def environment() -> Environment:
     )
     env.filters.update({"date_fr": date_fr, "money": money})
     env.filters["by_label"] = by_label
+    env.filters["de"] = de
     env.tests["french"] = lambda value: isinstance(value, InFrench)
     messages = catalogue("fr")
     env.globals.update(

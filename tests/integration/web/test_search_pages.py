@@ -298,3 +298,12 @@ async def test_a_swapped_partial_leaves_one_zone(
             zone.append(child)
     assert len(page_tree.cssselect("#zone")) == 1
     assert zone.cssselect("ol, .cat-results, section")
+
+
+async def test_a_feed_whose_words_are_empty_after_cleaning_shows_no_quote_marks(
+    client: AsyncClient, made: dict[str, Any]
+) -> None:
+    response = await client.get("/offres/flux.atom?q=%01")
+    assert response.status_code == 200, response.text
+    feed = feedparser.parse(response.content)
+    assert feed.feed.title == "Offres d'emploi en montagne"
