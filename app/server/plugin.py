@@ -14,7 +14,8 @@ from litestar.config.app import AppConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
+from litestar.plugins import CLIPluginProtocol, InitPluginProtocol, ReceiveRoutePlugin
+from litestar.routes import BaseRoute
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
@@ -31,6 +32,7 @@ from app.organisations.controllers import OrganisationController
 from app.places.controllers import PlaceController
 from app.server.dependencies import DEPENDENCIES
 from app.server.health import HealthController
+from app.server.openapi_problems import document_problems
 from app.server.startup import close_database, open_database, open_search
 from app.server.vocabulary import VocabularyController
 from app.trades.controllers import TradeController
@@ -77,7 +79,7 @@ async def after_write(request: Request[Any, Any, Any]) -> None:
         await request_drain(request.app.state.queue)
 
 
-class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
+class CorePlugin(InitPluginProtocol, CLIPluginProtocol, ReceiveRoutePlugin):
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
@@ -192,6 +194,9 @@ class CorePlugin(InitPluginProtocol, CLIPluginProtocol):
             use_handler_docstrings=True,
         )
         return app_config
+
+    def receive_route(self, route: BaseRoute) -> None:
+        document_problems(route)  # every API error status, as problem details, in the OpenAPI
 
     def on_cli_init(self, cli: Group) -> None:
         from app.server.commands import register
