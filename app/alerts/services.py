@@ -111,7 +111,13 @@ async def subscribe(data: schemas.AlertCreate, now: datetime) -> Alert:
         same_email(Alert.email, email) & (Alert.frequency == data.frequency.value)
     )
     for row in existing:
-        if canonical_search(saved_search(row)) == search:
+        # Stored searches are canonical already (saved so, and the merge migration rewrote
+        # older ones): compared as stored, an old row the contract would now refuse cannot
+        # turn every later subscription of the address into a 400.
+        stored = (
+            msgspec.json.decode(row.search) if isinstance(row.search, str | bytes) else row.search
+        )
+        if stored == search:
             if not is_confirmed(row):
                 _check_rate(row, now)
             return row
